@@ -1,0 +1,259 @@
+package inspect
+
+import (
+	"slices"
+	"time"
+)
+
+// Process is one task seen in /proc: a process, or a thread whose
+// namespaces differ from its thread-group leader's.
+type Process struct {
+	PID  int // the task id in the scanner's pid namespace
+	TGID int // the thread-group leader; equal to PID for a process
+	PPID int
+	Comm string
+	// Cmdline is the argument vector; nil when not read (see
+	// Options.Cmdline) and empty for kernel threads.
+	Cmdline []string
+	UID     int // real uid; -1 when unknown
+	State   byte
+	// StartTime is the start time in clock ticks after boot; a pid whose
+	// start time changes during a scan was reused and is dropped.
+	StartTime uint64
+	// NSpid is the pid in each pid namespace from the scanner's down to
+	// the process's own; nil when not read (see Options.Status).
+	NSpid      []int
+	Namespaces NamespaceSet
+	// Cgroup is the process's cgroup path (cgroup v2, or v1's
+	// name=systemd hierarchy); empty when not read.
+	Cgroup    string
+	Container *Container
+}
+
+// IsThread reports whether the task is a thread rather than a process.
+func (p *Process) IsThread() bool { return p.TGID != p.PID }
+
+// Container names the container a process belongs to, as guessed from its
+// cgroup path.
+type Container struct {
+	Engine string // docker, containerd, kubernetes, podman, lxc, nspawn
+	ID     string // short id, or name where the engine uses names
+}
+
+// HolderKind says how a namespace is kept alive.
+type HolderKind uint8
+
+// The ways a namespace can be held besides by its member processes.
+const (
+	HeldByMount  HolderKind = iota // an nsfs bind mount
+	HeldByFD                       // an open file descriptor
+	HeldBySocket                   // a socket created inside a network namespace
+)
+
+// String names the holder kind ("mount", "fd", "socket").
+func (k HolderKind) String() string {
+	return [...]string{"mount", "fd", "socket"}[k]
+}
+
+// Holder is something other than a member process that keeps a namespace
+// alive.
+type Holder struct {
+	Kind HolderKind
+	// Path is the mount point for HeldByMount, as seen in MountNS.
+	Path    string
+	MountNS NamespaceID
+	// PID and FD locate the descriptor for HeldByFD and HeldBySocket.
+	PID int
+	FD  int
+}
+
+// Namespace is one namespace and everything known about it.
+type Namespace struct {
+	ID   NamespaceID
+	Type Type
+	// Processes are the member tasks, sorted by pid; threads appear only
+	// where they differ from their leader.
+	Processes []*Process
+	// Holders keep the namespace alive besides its processes.
+	Holders []Holder
+	// Parent is the parent pid or user namespace; zero for other types,
+	// for the root of a hierarchy, or when the kernel would not say.
+	Parent NamespaceID
+	// Owner is the user namespace that owns this one (for a user
+	// namespace, its parent); zero when unknown.
+	Owner    NamespaceID
+	OwnerUID int // uid that created a user namespace; -1 when unknown
+	// NetNSID is the id the scanner's network namespace uses for this
+	// one (ip netns list-id); -1 when none is assigned.
+	NetNSID   int
+	Container *Container
+	Details   Details
+}
+
+// Details is what can be seen inside a namespace; only the part for the
+// namespace's type is set, and only when Options.Details is on.
+type Details struct {
+	UTS    *UTSInfo
+	Net    *NetInfo
+	User   *UserInfo
+	Time   *TimeOffsets
+	Cgroup *CgroupInfo
+	IPC    *IPCInfo
+	// Err says why the details could not be read.
+	Err error
+}
+
+// UTSInfo is a uts namespace's names.
+type UTSInfo struct {
+	Hostname   string
+	Domainname string
+}
+
+// NetInfo is what a network namespace holds.
+type NetInfo struct {
+	Interfaces []Interface
+	Routes     []Route
+}
+
+// Interface is a network interface.
+type Interface struct {
+	Index   int
+	Name    string
+	Kind    string // "veth", "bridge", "device", ...
+	State   string // "up", "down", "unknown", ...
+	MAC     string
+	MTU     int
+	Addrs   []string // CIDR notation
+	Master  string   // the bridge or bond the interface is enslaved to
+	Peer    *PeerRef // set for a veth whose peer was found
+	linkNID int      // the peer's netnsid as seen from this namespace, -1 when local
+	peerIdx int      // the peer's ifindex, 0 when not a veth
+}
+
+// PeerRef points at the other end of a veth pair.
+type PeerRef struct {
+	Namespace NamespaceID
+	Index     int
+	Name      string
+}
+
+// Route is one routing table entry of the main table.
+type Route struct {
+	Dst     string // CIDR, or "default"
+	Gateway string
+	Dev     string
+	Src     string
+}
+
+// UserInfo is a user namespace's id mappings.
+type UserInfo struct {
+	UIDMap    []IDMapRange
+	GIDMap    []IDMapRange
+	SetGroups string // "allow" or "deny"
+}
+
+// IDMapRange is one line of uid_map or gid_map.
+type IDMapRange struct {
+	Inside  uint32
+	Outside uint32
+	Length  uint32
+}
+
+// TimeOffsets are a time namespace's clock offsets against the host.
+type TimeOffsets struct {
+	Monotonic time.Duration
+	Boottime  time.Duration
+}
+
+// CgroupInfo is a cgroup namespace's root, as seen from the scanner.
+type CgroupInfo struct {
+	Root string
+}
+
+// IPCInfo counts the System V IPC objects in an ipc namespace.
+type IPCInfo struct {
+	SharedMemory int
+	Semaphores   int
+	MessageQueue int
+}
+
+// NumProcs counts the member processes, leaving out threads (lsns NPROCS).
+func (n *Namespace) NumProcs() int {
+	count := 0
+	for _, p := range n.Processes {
+		if !p.IsThread() {
+			count++
+		}
+	}
+	return count
+}
+
+// Lowest returns the member process with the lowest pid, or nil.
+func (n *Namespace) Lowest() *Process {
+	for _, p := range n.Processes {
+		if !p.IsThread() {
+			return p
+		}
+	}
+	if len(n.Processes) > 0 {
+		return n.Processes[0]
+	}
+	return nil
+}
+
+// Snapshot is everything a scan found, at one moment.
+type Snapshot struct {
+	Taken    time.Time
+	ProcRoot string
+	// Processes maps task ids to tasks (threads included where they
+	// differ from their leader).
+	Processes  map[int]*Process
+	Namespaces map[NamespaceID]*Namespace
+	// Initial is the host's initial namespace set, read from InitialPID
+	// (pid 1, or pid 2 when pid 1's links are unreadable).
+	Initial    NamespaceSet
+	InitialPID int
+	// Mounts maps a mount namespace to its mount table; filled when
+	// Options.Mounts or Options.Holders is on.
+	Mounts map[NamespaceID][]Mount
+	// PeerGroups maps a peer group id to the mounts in it, across mount
+	// namespaces.
+	PeerGroups map[int][]MountRef
+	Unreadable Unreadable
+}
+
+// Unreadable counts what a scan could not read, usually for lack of
+// permission.
+type Unreadable struct {
+	Processes int // processes whose namespace links could not be read
+	Links     int // single links that could not be read
+	Other     int // other files (fds, mountinfo, details)
+}
+
+// SortedNamespaces returns the namespaces ordered by type, then inode.
+func (s *Snapshot) SortedNamespaces() []*Namespace {
+	out := make([]*Namespace, 0, len(s.Namespaces))
+	for _, ns := range s.Namespaces {
+		out = append(out, ns)
+	}
+	slices.SortFunc(out, func(a, b *Namespace) int {
+		if a.ID.Ino != b.ID.Ino {
+			if a.ID.Ino < b.ID.Ino {
+				return -1
+			}
+			return 1
+		}
+		return int(a.Type) - int(b.Type)
+	})
+	return out
+}
+
+// SortedProcesses returns the tasks ordered by pid.
+func (s *Snapshot) SortedProcesses() []*Process {
+	out := make([]*Process, 0, len(s.Processes))
+	for _, p := range s.Processes {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b *Process) int { return a.PID - b.PID })
+	return out
+}
