@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -36,7 +37,7 @@ func (p *Process) IsThread() bool { return p.TGID != p.PID }
 // Container names the container a process belongs to, as guessed from its
 // cgroup path.
 type Container struct {
-	Engine string // docker, containerd, kubernetes, podman, lxc, nspawn
+	Engine string `json:"engine"` // docker, containerd, kubernetes, podman, lxc, nspawn
 	ID     string // short id, or name where the engine uses names
 }
 
@@ -45,14 +46,15 @@ type HolderKind uint8
 
 // The ways a namespace can be held besides by its member processes.
 const (
-	HeldByMount  HolderKind = iota // an nsfs bind mount
-	HeldByFD                       // an open file descriptor
-	HeldBySocket                   // a socket created inside a network namespace
+	HeldByMount     HolderKind = iota // an nsfs bind mount
+	HeldByFD                          // an open file descriptor
+	HeldBySocket                      // a socket created inside a network namespace
+	HeldForChildren                   // a process's pid_for_children or time_for_children
 )
 
 // String names the holder kind ("mount", "fd", "socket").
 func (k HolderKind) String() string {
-	return [...]string{"mount", "fd", "socket"}[k]
+	return [...]string{"mount", "fd", "socket", "for_children"}[k]
 }
 
 // Holder is something other than a member process that keeps a namespace
@@ -62,7 +64,8 @@ type Holder struct {
 	// Path is the mount point for HeldByMount, as seen in MountNS.
 	Path    string
 	MountNS NamespaceID
-	// PID and FD locate the descriptor for HeldByFD and HeldBySocket.
+	// PID and FD locate the descriptor for HeldByFD and HeldBySocket; PID
+	// alone is the process for HeldForChildren.
 	PID int
 	FD  int
 }
@@ -105,63 +108,63 @@ type Details struct {
 
 // UTSInfo is a uts namespace's names.
 type UTSInfo struct {
-	Hostname   string
+	Hostname   string `json:"hostname"`
 	Domainname string
 }
 
 // NetInfo is what a network namespace holds.
 type NetInfo struct {
-	Interfaces []Interface
+	Interfaces []Interface `json:"interfaces"`
 	Routes     []Route
 }
 
 // Interface is a network interface.
 type Interface struct {
-	Index   int
-	Name    string
-	Kind    string // "veth", "bridge", "device", ...
-	State   string // "up", "down", "unknown", ...
-	MAC     string
-	MTU     int
-	Addrs   []string // CIDR notation
-	Master  string   // the bridge or bond the interface is enslaved to
-	Peer    *PeerRef // set for a veth whose peer was found
+	Index   int      `json:"index"`
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`  // "veth", "bridge", "device", ...
+	State   string   `json:"state"` // "up", "down", "unknown", ...
+	MAC     string   `json:"mac"`
+	MTU     int      `json:"mtu"`
+	Addrs   []string `json:"addrs"`            // CIDR notation
+	Master  string   `json:"master,omitempty"` // the bridge or bond the interface is enslaved to
+	Peer    *PeerRef `json:"peer,omitempty"`   // set for a veth whose peer was found
 	linkNID int      // the peer's netnsid as seen from this namespace, -1 when local
 	peerIdx int      // the peer's ifindex, 0 when not a veth
 }
 
 // PeerRef points at the other end of a veth pair.
 type PeerRef struct {
-	Namespace NamespaceID
-	Index     int
+	Namespace NamespaceID `json:"ns"`
+	Index     int         `json:"index"`
 	Name      string
 }
 
 // Route is one routing table entry of the main table.
 type Route struct {
-	Dst     string // CIDR, or "default"
-	Gateway string
-	Dev     string
+	Dst     string `json:"dst"` // CIDR, or "default"
+	Gateway string `json:"gateway,omitempty"`
+	Dev     string `json:"dev"`
 	Src     string
 }
 
 // UserInfo is a user namespace's id mappings.
 type UserInfo struct {
-	UIDMap    []IDMapRange
-	GIDMap    []IDMapRange
-	SetGroups string // "allow" or "deny"
+	UIDMap    []IDMapRange `json:"uid_map"`
+	GIDMap    []IDMapRange `json:"gid_map"`
+	SetGroups string       // "allow" or "deny"
 }
 
 // IDMapRange is one line of uid_map or gid_map.
 type IDMapRange struct {
-	Inside  uint32
-	Outside uint32
+	Inside  uint32 `json:"inside"`
+	Outside uint32 `json:"outside"`
 	Length  uint32
 }
 
 // TimeOffsets are a time namespace's clock offsets against the host.
 type TimeOffsets struct {
-	Monotonic time.Duration
+	Monotonic time.Duration `json:"monotonic_ns"`
 	Boottime  time.Duration
 }
 
@@ -172,8 +175,8 @@ type CgroupInfo struct {
 
 // IPCInfo counts the System V IPC objects in an ipc namespace.
 type IPCInfo struct {
-	SharedMemory int
-	Semaphores   int
+	SharedMemory int `json:"shm"`
+	Semaphores   int `json:"sem"`
 	MessageQueue int
 }
 
@@ -256,4 +259,28 @@ func (s *Snapshot) SortedProcesses() []*Process {
 	}
 	slices.SortFunc(out, func(a, b *Process) int { return a.PID - b.PID })
 	return out
+}
+
+// String describes the holder as "mount:/run/netns/blue", "fd:PID/FD",
+// "socket:PID/FD" or "for_children:PID".
+func (h Holder) String() string {
+	switch h.Kind {
+	case HeldByMount:
+		return "mount:" + h.Path
+	case HeldForChildren:
+		return fmt.Sprintf("for_children:%d", h.PID)
+	}
+	return fmt.Sprintf("%s:%d/%d", h.Kind, h.PID, h.FD)
+}
+
+// MountPaths lists the mount points of the nsfs bind mounts that hold the
+// namespace.
+func (n *Namespace) MountPaths() []string {
+	var paths []string
+	for _, h := range n.Holders {
+		if h.Kind == HeldByMount {
+			paths = append(paths, h.Path)
+		}
+	}
+	return paths
 }

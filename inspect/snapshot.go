@@ -1,0 +1,124 @@
+package inspect
+
+import (
+	"slices"
+	"time"
+)
+
+// assemble groups the scanned tasks by namespace.
+func (sc *scanner) assemble(tasks []*Process) *Snapshot {
+	slices.SortFunc(tasks, func(a, b *Process) int { return a.PID - b.PID })
+	snap := &Snapshot{
+		Taken:      time.Now(),
+		ProcRoot:   sc.opts.ProcRoot,
+		Processes:  make(map[int]*Process, len(tasks)),
+		Namespaces: make(map[NamespaceID]*Namespace),
+	}
+	for _, p := range tasks {
+		snap.Processes[p.PID] = p
+		readable := false
+		for l := Link(0); l < NumLinks; l++ {
+			id := p.Namespaces[l]
+			if id.IsZero() || l.ForChildren() {
+				continue
+			}
+			readable = true
+			ns := snap.namespace(id, l.Type())
+			ns.Processes = append(ns.Processes, p)
+		}
+		if !readable && !p.IsThread() {
+			snap.Unreadable.Processes++
+		}
+	}
+	// A process that unshared a pid or time namespace without forking
+	// holds it for its future children; until one exists, that link is
+	// all that keeps the namespace alive.
+	for _, p := range tasks {
+		for _, l := range [...]Link{LinkPIDForChildren, LinkTimeForChildren} {
+			id := p.Namespaces[l]
+			if id.IsZero() || id == p.Namespaces.Of(l.Type()) {
+				continue
+			}
+			ns := snap.namespace(id, l.Type())
+			ns.Holders = append(ns.Holders, Holder{Kind: HeldForChildren, PID: p.PID})
+		}
+	}
+	snap.Initial, snap.InitialPID = initialNamespaces(tasks)
+	return snap
+}
+
+// namespace returns the namespace with id, adding it if it is new.
+func (s *Snapshot) namespace(id NamespaceID, t Type) *Namespace {
+	ns := s.Namespaces[id]
+	if ns == nil {
+		ns = &Namespace{ID: id, Type: t, OwnerUID: -1, NetNSID: -1}
+		s.Namespaces[id] = ns
+	}
+	return ns
+}
+
+// initialNamespaces finds the host's initial namespaces. pid 1's links are
+// the usual answer, but they can be unreadable even to root (pid 1 may
+// hold a capability the scanner lacks); kthreadd, pid 2, is a kernel
+// thread and so always in the initial namespaces. tasks are sorted by pid.
+func initialNamespaces(tasks []*Process) (NamespaceSet, int) {
+	for _, p := range tasks {
+		if p.PID > 2 {
+			break
+		}
+		if p.PID == 1 && !p.Namespaces[LinkNet].IsZero() {
+			return p.Namespaces, 1
+		}
+		if p.PID == 2 && p.PPID == 0 && p.Comm == "kthreadd" && !p.Namespaces[LinkNet].IsZero() {
+			return p.Namespaces, 2
+		}
+	}
+	// A /proc from inside a pid namespace: the lowest readable process is
+	// the best guess.
+	for _, p := range tasks {
+		if !p.Namespaces[LinkNet].IsZero() {
+			return p.Namespaces, p.PID
+		}
+	}
+	return NamespaceSet{}, 0
+}
+
+// IsInitial reports whether ns is one of the host's initial namespaces.
+func (s *Snapshot) IsInitial(ns *Namespace) bool {
+	return !ns.ID.IsZero() && s.Initial.Of(ns.Type) == ns.ID
+}
+
+// DiffersFromInitial lists the links of p that point outside the initial
+// namespaces.
+func (s *Snapshot) DiffersFromInitial(p *Process) []Link {
+	var out []Link
+	for l := Link(0); l < NumLinks; l++ {
+		id := p.Namespaces[l]
+		if !id.IsZero() && !s.Initial[l].IsZero() && id != s.Initial[l] {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// attachContainers names the container of each namespace whose member
+// processes all agree on one.
+func attachContainers(snap *Snapshot) {
+	for _, ns := range snap.Namespaces {
+		if snap.IsInitial(ns) {
+			continue
+		}
+		var found *Container
+		for _, p := range ns.Processes {
+			if p.Container == nil {
+				continue
+			}
+			if found != nil && *found != *p.Container {
+				found = nil
+				break
+			}
+			found = p.Container
+		}
+		ns.Container = found
+	}
+}

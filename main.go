@@ -1,0 +1,86 @@
+// Command nsdive makes Linux namespaces visible from a terminal.
+//
+//	nsdive            the interactive explorer (the default)
+//	nsdive list       namespaces, like lsns
+//	nsdive ps         processes with their namespaces
+//	nsdive mounts     a mount namespace's mounts with their propagation
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	flag "github.com/spf13/pflag"
+)
+
+const usage = `Usage: nsdive [COMMAND] [OPTIONS]
+
+Explore the namespaces of this host. Run as root for the full view.
+
+Commands:
+  explore   the interactive explorer (the default)
+  list      list namespaces, like lsns (-J for JSON, --details for everything)
+  ps        list processes with their namespaces
+  mounts    list a mount namespace's mounts with their propagation
+
+Run 'nsdive COMMAND --help' for a command's options.
+`
+
+// usageError is a mistake in the command line: the message is followed by
+// a pointer to --help.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one nsdive command line and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	command := "explore"
+	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
+		command, args = args[0], args[1:]
+	}
+	var err error
+	switch command {
+	case "explore":
+		err = runExplore(args, stdout)
+	case "list":
+		err = runList(args, stdout)
+	case "ps":
+		err = runPS(args, stdout)
+	case "mounts":
+		err = runMounts(args, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		err = usageError{fmt.Errorf("unknown command %q (want explore, list, ps or mounts)", command)}
+		command = "command"
+	}
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintf(stderr, "nsdive %s: %v\n", command, err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "Run 'nsdive --help' for usage.")
+	}
+	return 1
+}
+
+// runExplore will start the interactive explorer; until it is built, it
+// says so and shows the namespaces.
+func runExplore(args []string, stdout io.Writer) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stdout, "The interactive explorer is not built yet; here is 'nsdive list'.\n"+
+		"See 'nsdive --help' for ps and mounts.\n\n")
+	return runList(nil, stdout)
+}

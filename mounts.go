@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/nsdive/nsdive/inspect"
+	flag "github.com/spf13/pflag"
+)
+
+func runMounts(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("mounts", flag.ContinueOnError)
+	pid := fs.IntP("task", "p", 0, "show the mount namespace of this process (default: nsdive's own)")
+	jsonOut := fs.BoolP("json", "J", false, "use JSON output format")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: nsdive mounts [options]\n\nThe mounts of one mount namespace with their propagation, like\nfindmnt -o TARGET,SOURCE,FSTYPE,PROPAGATION, plus peer groups: shared:N is\nthe peer group a mount shares events with, master:N the one it receives\nfrom, and PEERS how many mounts in other mount namespaces are in its group.\n\nOptions:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	snap, err := inspect.Scan(inspect.Options{Mounts: true})
+	if err != nil {
+		return err
+	}
+	target := *pid
+	if target == 0 {
+		target = selfPID()
+	}
+	p, ok := snap.Processes[target]
+	if !ok {
+		return fmt.Errorf("process %d not found: it may have exited, or live in a pid namespace this /proc does not show", target)
+	}
+	mntns := p.Namespaces[inspect.LinkMnt]
+	table, ok := snap.Mounts[mntns]
+	if !ok {
+		return fmt.Errorf("cannot read the mounts of process %d (mount namespace %s): run as root", target, mntns)
+	}
+	if *jsonOut {
+		return writeJSON(stdout, jsonObject{{"mntns", mntns}, {"pid", target}, {"mounts", mountsJSON(table)}})
+	}
+	cols := []column{{"ID", true}, {"TARGET", false}, {"SOURCE", false}, {"FSTYPE", false},
+		{"PROPAGATION", false}, {"PEER GROUPS", false}, {"PEERS", true}}
+	rows := make([]tableRow, len(table))
+	for i, m := range table {
+		others := 0
+		for _, ref := range snap.PropagatesTo(inspect.MountRef{MountNS: mntns, MountID: m.ID}) {
+			if ref.MountNS != mntns {
+				others++
+			}
+		}
+		rows[i] = tableRow{cells: []string{strconv.Itoa(m.ID), m.MountPoint, m.Source, m.FSType,
+			m.Propagation.String(), peerGroups(m.Propagation), strconv.Itoa(others)}}
+	}
+	if _, err := fmt.Fprintf(stdout, "mount namespace %s (pid %d)\n", mntns, target); err != nil {
+		return err
+	}
+	return writeTable(stdout, cols, rows, -1, true)
+}
+
+// peerGroups shows a mount's optional mountinfo fields as the kernel
+// writes them.
+func peerGroups(p inspect.Propagation) string {
+	var parts []string
+	if p.Shared != 0 {
+		parts = append(parts, fmt.Sprintf("shared:%d", p.Shared))
+	}
+	if p.Master != 0 {
+		parts = append(parts, fmt.Sprintf("master:%d", p.Master))
+	}
+	if p.PropagateFrom != 0 {
+		parts = append(parts, fmt.Sprintf("propagate_from:%d", p.PropagateFrom))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, " ")
+}
