@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -41,8 +42,9 @@ func writeTable(w io.Writer, cols []column, rows []tableRow, treeCol int, headin
 			widths[i] = max(widths[i], utf8.RuneCountInString(cell(r, i)))
 		}
 	}
-	var b strings.Builder
+	var b bytes.Buffer
 	line := func(cells func(i int) string) {
+		start := b.Len()
 		for i, c := range cols {
 			text := cells(i)
 			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(text))
@@ -58,6 +60,8 @@ func writeTable(w io.Writer, cols []column, rows []tableRow, treeCol int, headin
 				b.WriteByte(' ')
 			}
 		}
+		// An empty last cell would leave the padding of the others behind.
+		b.Truncate(start + len(bytes.TrimRight(b.Bytes()[start:], " ")))
 		b.WriteByte('\n')
 	}
 	if headings {
@@ -66,7 +70,7 @@ func writeTable(w io.Writer, cols []column, rows []tableRow, treeCol int, headin
 	for _, r := range rows {
 		line(func(i int) string { return cell(r, i) })
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := b.WriteTo(w)
 	return err
 }
 

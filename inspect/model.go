@@ -38,7 +38,7 @@ func (p *Process) IsThread() bool { return p.TGID != p.PID }
 // cgroup path.
 type Container struct {
 	Engine string `json:"engine"` // docker, containerd, kubernetes, podman, lxc, nspawn
-	ID     string // short id, or name where the engine uses names
+	ID     string `json:"id"`     // short id, or name where the engine uses names
 }
 
 // HolderKind says how a namespace is kept alive.
@@ -109,13 +109,13 @@ type Details struct {
 // UTSInfo is a uts namespace's names.
 type UTSInfo struct {
 	Hostname   string `json:"hostname"`
-	Domainname string
+	Domainname string `json:"domainname"`
 }
 
 // NetInfo is what a network namespace holds.
 type NetInfo struct {
 	Interfaces []Interface `json:"interfaces"`
-	Routes     []Route
+	Routes     []Route     `json:"routes"`
 }
 
 // Interface is a network interface.
@@ -137,7 +137,7 @@ type Interface struct {
 type PeerRef struct {
 	Namespace NamespaceID `json:"ns"`
 	Index     int         `json:"index"`
-	Name      string
+	Name      string      `json:"name"`
 }
 
 // Route is one routing table entry of the main table.
@@ -145,39 +145,39 @@ type Route struct {
 	Dst     string `json:"dst"` // CIDR, or "default"
 	Gateway string `json:"gateway,omitempty"`
 	Dev     string `json:"dev"`
-	Src     string
+	Src     string `json:"src,omitempty"`
 }
 
 // UserInfo is a user namespace's id mappings.
 type UserInfo struct {
 	UIDMap    []IDMapRange `json:"uid_map"`
 	GIDMap    []IDMapRange `json:"gid_map"`
-	SetGroups string       // "allow" or "deny"
+	SetGroups string       `json:"setgroups"` // "allow" or "deny"
 }
 
 // IDMapRange is one line of uid_map or gid_map.
 type IDMapRange struct {
 	Inside  uint32 `json:"inside"`
 	Outside uint32 `json:"outside"`
-	Length  uint32
+	Length  uint32 `json:"length"`
 }
 
 // TimeOffsets are a time namespace's clock offsets against the host.
 type TimeOffsets struct {
 	Monotonic time.Duration `json:"monotonic_ns"`
-	Boottime  time.Duration
+	Boottime  time.Duration `json:"boottime_ns"`
 }
 
 // CgroupInfo is a cgroup namespace's root, as seen from the scanner.
 type CgroupInfo struct {
-	Root string
+	Root string `json:"root"`
 }
 
 // IPCInfo counts the System V IPC objects in an ipc namespace.
 type IPCInfo struct {
 	SharedMemory int `json:"shm"`
 	Semaphores   int `json:"sem"`
-	MessageQueue int
+	MessageQueue int `json:"msg"`
 }
 
 // NumProcs counts the member processes, leaving out threads (lsns NPROCS).
@@ -274,11 +274,13 @@ func (h Holder) String() string {
 }
 
 // MountPaths lists the mount points of the nsfs bind mounts that hold the
-// namespace.
+// namespace, each once.
 func (n *Namespace) MountPaths() []string {
 	var paths []string
 	for _, h := range n.Holders {
-		if h.Kind == HeldByMount {
+		// A mount namespace copied from another carries the same bind
+		// mount; the path is listed once.
+		if h.Kind == HeldByMount && !slices.Contains(paths, h.Path) {
 			paths = append(paths, h.Path)
 		}
 	}

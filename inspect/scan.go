@@ -177,7 +177,7 @@ func (sc *scanner) readProcess(out []*Process, pid int, buf []byte) []*Process {
 		p.Cmdline, _ = readCmdlineAt(dirfd, "cmdline", buf)
 	}
 	out = append(out, p)
-	if sc.opts.Threads && numThreads > 1 {
+	if sc.opts.Threads && numThreads > 1 && p.Namespaces != (NamespaceSet{}) {
 		out = sc.readThreads(out, dirfd, p, buf)
 	}
 	return out

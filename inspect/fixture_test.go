@@ -1,0 +1,74 @@
+package inspect
+
+import (
+	"testing"
+)
+
+// TestScanFixtureTree scans a /proc made of plain files: a process whose
+// links are unreadable (pid 1), the kernel thread that stands in for it, a
+// process in its own network namespace, a thread in another, a process
+// with a broken stat file and one with garbled links.
+func TestScanFixtureTree(t *testing.T) {
+	snap, err := Scan(Options{ProcRoot: "testdata/proctree", Threads: true, Workers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range []int{1, 2, 7, 8, 9, 11} {
+		if snap.Processes[pid] == nil {
+			t.Errorf("pid %d missing from the snapshot", pid)
+		}
+	}
+	if snap.Processes[10] != nil {
+		t.Error("pid 10, whose stat is broken, should be skipped")
+	}
+	if snap.InitialPID != 2 {
+		t.Errorf("initial namespaces from pid %d, want 2 (pid 1's links are unreadable)", snap.InitialPID)
+	}
+	if got := snap.Unreadable.Processes; got != 2 {
+		t.Errorf("unreadable processes = %d, want 2 (pids 1 and 11)", got)
+	}
+	if p := snap.Processes[7]; p == nil || p.Comm != "sleep (in net)" || p.PPID != 2 {
+		t.Errorf("pid 7 = %+v, want comm %q and ppid 2", p, "sleep (in net)")
+	}
+
+	own := snap.Namespaces[NamespaceID{Ino: 4026532999}]
+	if own == nil || own.Type != Net || own.NumProcs() != 1 || own.Lowest().PID != 7 {
+		t.Fatalf("net namespace 4026532999 = %+v, want one member, pid 7", own)
+	}
+	if snap.IsInitial(own) {
+		t.Error("pid 7's own network namespace is reported initial")
+	}
+	if diff := snap.DiffersFromInitial(snap.Processes[7]); len(diff) != 1 || diff[0] != LinkNet {
+		t.Errorf("pid 7 differs from the initial namespaces in %v, want [net]", diff)
+	}
+
+	thread := snap.Processes[9]
+	if thread == nil || !thread.IsThread() || thread.TGID != 8 {
+		t.Fatalf("task 9 = %+v, want a thread of 8", thread)
+	}
+	threadNS := snap.Namespaces[NamespaceID{Ino: 4026532555}]
+	if threadNS == nil || threadNS.NumProcs() != 0 || len(threadNS.Processes) != 1 {
+		t.Errorf("the thread's namespace = %+v, want one member thread and NPROCS 0", threadNS)
+	}
+
+	initialNet := snap.Namespaces[NamespaceID{Ino: 4026531833}]
+	if initialNet == nil || initialNet.NumProcs() != 2 {
+		t.Errorf("initial net namespace = %+v, want pids 2 and 8", initialNet)
+	}
+}
+
+func TestScanWithoutThreads(t *testing.T) {
+	snap, err := Scan(Options{ProcRoot: "testdata/proctree"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Processes[9] != nil {
+		t.Error("thread 9 listed although Threads is off")
+	}
+}
+
+func TestScanMissingRoot(t *testing.T) {
+	if _, err := Scan(Options{ProcRoot: "testdata/no-such-proc"}); err == nil {
+		t.Error("Scan of a missing proc root succeeded")
+	}
+}
