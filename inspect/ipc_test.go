@@ -1,0 +1,121 @@
+package inspect
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestIPCCountSysvipc(t *testing.T) {
+	tests := []struct {
+		file string
+		want int
+	}{
+		{"shm-empty", 0},
+		{"shm-full", 3},
+		{"sem-empty", 0},
+		{"sem-full", 1},
+		{"msg-empty", 0},
+		{"msg-full", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "sysvipc", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := countSysvipc(data); got != tt.want {
+				t.Errorf("countSysvipc = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIPCCountSysvipcEdges(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want int
+	}{
+		{"nothing", "", 0},
+		{"header without newline", "  key shmid perms", 0},
+		{"row without newline", "  key shmid\n  1 0", 1},
+		{"blank lines", "  key shmid\n\n  1 0\n   \n  2 1\n\n", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := countSysvipc([]byte(tt.data)); got != tt.want {
+				t.Errorf("countSysvipc(%q) = %d, want %d", tt.data, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzIPCCountSysvipc(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "sysvipc", "*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if n := countSysvipc(data); n < 0 || n > bytes.Count(data, []byte{'\n'}) {
+			t.Errorf("countSysvipc = %d for %d lines", n, bytes.Count(data, []byte{'\n'}))
+		}
+	})
+}
+
+// hostIPC counts the objects in the test's own ipc namespace, on whatever
+// thread it runs: all of them are in it.
+func hostIPC(t *testing.T) IPCInfo {
+	t.Helper()
+	var info IPCInfo
+	for path, count := range map[string]*int{
+		sysvipcShm: &info.SharedMemory,
+		sysvipcSem: &info.Semaphores,
+		sysvipcMsg: &info.MessageQueue,
+	} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*count = countSysvipc(data)
+	}
+	return info
+}
+
+// TestIPCReadIPC also shows that /proc/sysvipc answers for the ipc namespace
+// of the thread that opens it, not its thread group's: the counts differ
+// from the host's only if the joined thread's namespace is used.
+func TestIPCReadIPC(t *testing.T) {
+	requireRoot(t)
+	before := hostIPC(t)
+	pid := spawnSleeper(t, []string{"unshare", "--ipc"},
+		"ipcmk -M 4096 >/dev/null && ipcmk -S 1 >/dev/null && ipcmk -S 2 >/dev/null && "+
+			"ipcmk -Q >/dev/null && ipcmk -Q >/dev/null && ipcmk -Q >/dev/null")
+
+	got, err := readIPC(fmt.Sprintf("/proc/%d/ns/ipc", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (IPCInfo{SharedMemory: 1, Semaphores: 2, MessageQueue: 3}); *got != want {
+		t.Errorf("readIPC = %+v, want %+v", *got, want)
+	}
+	if after := hostIPC(t); after != before {
+		t.Errorf("host ipc namespace went from %+v to %+v", before, after)
+	}
+	own, err := readIPC("/proc/self/ns/ipc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *own != before {
+		t.Errorf("readIPC of own namespace = %+v, want %+v", *own, before)
+	}
+}

@@ -1,0 +1,226 @@
+package inspect
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// readCgroup reads /proc/PID/cgroup under procRoot and returns the
+// process's cgroup path as parseCgroup picks it.
+func readCgroup(procRoot string, pid int) (string, error) {
+	path := filepath.Join(procRoot, strconv.Itoa(pid), "cgroup")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	cg, err := parseCgroup(data)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return cg, nil
+}
+
+// readCgroupInfo returns the root of the cgroup namespace of process pid,
+// as the scanner sees it.
+//
+// A cgroup namespace's root is the cgroup its creator was in when it was
+// made, and /proc/PID/cgroup shows paths relative to the reader's own
+// cgroup namespace root, whatever the target's. So the member's path read
+// by the scanner is the root plus the member's path read from inside the
+// namespace, which readCgroupInfo reads on a thread that joins it. Where
+// joining fails (no CAP_SYS_ADMIN) or cannot tell (the member sits outside
+// its namespace's root, or moved between the reads), the root is taken to
+// be the member's own cgroup: right while it stays where it was created, as
+// container inits do, too deep if it moved down later.
+func readCgroupInfo(procRoot string, pid int) (*CgroupInfo, error) {
+	dir := filepath.Join(procRoot, strconv.Itoa(pid))
+	path := filepath.Join(dir, "cgroup")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	e, err := pickCgroup(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	outside := string(e.path)
+	if sameNamespace(filepath.Join(procRoot, "self", "ns", "cgroup"), filepath.Join(dir, "ns", "cgroup")) {
+		return &CgroupInfo{Root: "/"}, nil
+	}
+	var inside []byte
+	err = runInNamespace(filepath.Join(dir, "ns", "cgroup"), Cgroup, func() error {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			inside, err = cgroupPathOf(data, e.id)
+		}
+		return err
+	})
+	if err == nil {
+		if root, ok := cgroupNSRoot(outside, string(inside)); ok {
+			return &CgroupInfo{Root: root}, nil
+		}
+	}
+	return &CgroupInfo{Root: outside}, nil
+}
+
+// cgroupNSRoot returns the root of a cgroup namespace from a member's path
+// as seen from outside and from inside the namespace: outside is the root
+// joined with inside. It fails when inside climbs out of the root ("/.."),
+// which hides the root's name, or when the two disagree.
+func cgroupNSRoot(outside, inside string) (string, bool) {
+	if inside == "/" {
+		return outside, true
+	}
+	if inside == "/.." || strings.HasPrefix(inside, "/../") || !strings.HasSuffix(outside, inside) {
+		return "", false
+	}
+	if root := strings.TrimSuffix(outside, inside); root != "" {
+		return root, true
+	}
+	return "/", true
+}
+
+// sameNamespace reports whether two nsfs links lead to one namespace.
+func sameNamespace(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
+}
+
+// cgroupEntry is one line of /proc/PID/cgroup; it aliases the file's bytes.
+type cgroupEntry struct {
+	id          uint64
+	controllers []byte
+	path        []byte
+}
+
+// parseCgroup parses /proc/PID/cgroup, lines of
+// "hierarchy-id:controllers:path", and returns one path for the process,
+// picked as pickCgroup says.
+func parseCgroup(data []byte) (string, error) {
+	e, err := pickCgroup(data)
+	if err != nil {
+		return "", err
+	}
+	return string(e.path), nil
+}
+
+// pickCgroup returns the line of /proc/PID/cgroup that places the process.
+//
+// On a pure cgroup v2 host that is the "0::" line. Where v1 hierarchies are
+// mounted (v1 or hybrid hosts) container engines place processes in the v1
+// hierarchies and may leave the v2 line at the daemon's cgroup or "/", so
+// the line is v1's name=systemd hierarchy, which systemd, runc and lxc all
+// join; failing that, the first v1 hierarchy that is not "/"; failing that,
+// the v2 line or the first line.
+func pickCgroup(data []byte) (cgroupEntry, error) {
+	var (
+		v2, systemd, firstV1, first cgroupEntry
+		hasV2, hasV1, hasSystemd    bool
+	)
+	err := eachCgroup(data, func(e cgroupEntry) {
+		if first.path == nil {
+			first = e
+		}
+		switch {
+		case e.id == 0 && len(e.controllers) == 0:
+			v2, hasV2 = e, true
+		case hasController(e.controllers, "name=systemd"):
+			systemd, hasSystemd, hasV1 = e, true, true
+		default:
+			hasV1 = true
+			if firstV1.path == nil && string(e.path) != "/" {
+				firstV1 = e
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		return cgroupEntry{}, err
+	case first.path == nil:
+		return cgroupEntry{}, fmt.Errorf("parse cgroup: empty")
+	case hasV2 && !hasV1:
+		return v2, nil
+	case hasSystemd:
+		return systemd, nil
+	case firstV1.path != nil:
+		return firstV1, nil
+	case hasV2:
+		return v2, nil
+	}
+	return first, nil
+}
+
+// cgroupPathOf returns the path of hierarchy id in /proc/PID/cgroup.
+func cgroupPathOf(data []byte, id uint64) ([]byte, error) {
+	var path []byte
+	err := eachCgroup(data, func(e cgroupEntry) {
+		if e.id == id && path == nil {
+			path = e.path
+		}
+	})
+	if err == nil && path == nil {
+		err = fmt.Errorf("parse cgroup: no hierarchy %d", id)
+	}
+	return path, err
+}
+
+// eachCgroup calls fn with each line of /proc/PID/cgroup, stopping at the
+// first malformed one.
+func eachCgroup(data []byte, fn func(cgroupEntry)) error {
+	for lineNo := 1; len(data) > 0; lineNo++ {
+		line := data
+		if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
+			line, data = data[:nl], data[nl+1:]
+		} else {
+			data = nil
+		}
+		// The path may itself hold colons, so split at the first two.
+		c1 := bytes.IndexByte(line, ':')
+		if c1 < 0 {
+			return fmt.Errorf("parse cgroup line %d: no hierarchy id in %q", lineNo, truncateStatus(line))
+		}
+		c2 := bytes.IndexByte(line[c1+1:], ':')
+		if c2 < 0 {
+			return fmt.Errorf("parse cgroup line %d: no controllers in %q", lineNo, truncateStatus(line))
+		}
+		c2 += c1 + 1
+		id, ok := decUint(line[:c1], 1<<31-1)
+		if !ok {
+			return fmt.Errorf("parse cgroup line %d: hierarchy id %q", lineNo, truncateStatus(line[:c1]))
+		}
+		e := cgroupEntry{id: id, controllers: line[c1+1 : c2], path: line[c2+1:]}
+		if len(e.path) == 0 || e.path[0] != '/' {
+			return fmt.Errorf("parse cgroup line %d: path %q is not absolute", lineNo, truncateStatus(e.path))
+		}
+		if e.id == 0 && len(e.controllers) == 0 {
+			// A v2 cgroup removed while a zombie still belongs to it.
+			e.path = bytes.TrimSuffix(e.path, []byte(" (deleted)"))
+		}
+		fn(e)
+	}
+	return nil
+}
+
+// hasController reports whether the comma-separated list holds name.
+func hasController(list []byte, name string) bool {
+	for len(list) > 0 {
+		item := list
+		if comma := bytes.IndexByte(list, ','); comma >= 0 {
+			item, list = list[:comma], list[comma+1:]
+		} else {
+			list = nil
+		}
+		if string(item) == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,246 @@
+package inspect
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func cgroupFile(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "cgroup", name+".cgroup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestParseCgroup(t *testing.T) {
+	const id = "4f797c539e6c745de61a93ca3ff892358ecbcaccd8414d5db545c38428142970"
+	tests := []struct {
+		file, want string
+	}{
+		// this host: v1 controllers, name=systemd and an unused v2
+		// hierarchy; name=systemd wins over the memory controller's path.
+		{"hybrid_host", "/"},
+		{"cgroupns_host_view", "/nsdive/ns"},
+		{"cgroupns_member_inside_view", "/"},
+		{"cgroupns_moved_host_view", "/nsdive/ns"},
+		{"cgroupns_outsider_inside_view", "/../.."},
+		{"v2_docker", "/system.slice/docker-" + id + ".scope"},
+		{"v2_deleted", "/user.slice/user-1000.slice/session-3.scope"},
+		{"v2_colon", "/system.slice/odd:name.service"},
+		{"v1_docker_systemd", "/system.slice/docker-" + id + ".scope"},
+		// docker's cgroupfs driver on a hybrid host leaves the v2 line
+		// at containerd's cgroup.
+		{"hybrid_docker_cgroupfs", "/docker/" + id},
+		{"v1_no_systemd", "/lxc/web"},
+		{"v1_all_root", "/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := parseCgroup(cgroupFile(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseCgroupErrors(t *testing.T) {
+	tests := []struct {
+		name, in, wantErr string
+	}{
+		{"empty", "", "empty"},
+		{"one colon", "0:/\n", "line 1: no controllers"},
+		{"no colon", "0::/\ngarbage\n", "line 2: no hierarchy id"},
+		{"bad id", "x::/\n", "line 1: hierarchy id"},
+		{"relative", "0::system.slice\n", "line 1: path \"system.slice\" is not absolute"},
+		{"empty path", "1:cpu:\n", "line 1: path \"\" is not absolute"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseCgroup([]byte(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("parseCgroup error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCgroupPathOf(t *testing.T) {
+	data := cgroupFile(t, "cgroupns_moved_inside_view")
+	for id, want := range map[uint64]string{0: "/sub", 4: "/sub", 9: "/"} {
+		if got, err := cgroupPathOf(data, id); err != nil || string(got) != want {
+			t.Errorf("hierarchy %d: got %q, %v; want %q", id, got, err, want)
+		}
+	}
+	if _, err := cgroupPathOf(data, 10); err == nil {
+		t.Error("hierarchy 10: no error")
+	}
+}
+
+func TestCgroupNSRoot(t *testing.T) {
+	tests := []struct {
+		outside, inside, want string
+		ok                    bool
+	}{
+		{"/nsdive/ns", "/", "/nsdive/ns", true},
+		{"/nsdive/ns/sub", "/sub", "/nsdive/ns", true},
+		{"/a/b/c", "/b/c", "/a", true},
+		{"/sub", "/sub", "/", true},
+		{"/", "/", "/", true},
+		// the member sits outside its namespace's root
+		{"/nsdive/sample", "/../sample", "", false},
+		{"/nsdive", "/..", "", false},
+		// the member moved between the two reads
+		{"/nsdive/other", "/sub", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := cgroupNSRoot(tt.outside, tt.inside)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("cgroupNSRoot(%q, %q) = %q, %v; want %q, %v", tt.outside, tt.inside, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestReadCgroupSelf(t *testing.T) {
+	got, err := readCgroup("/proc", os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "/") {
+		t.Errorf("got %q, want an absolute path", got)
+	}
+	// The scanner's own cgroup namespace is rooted at "/" as it sees it.
+	info, err := readCgroupInfo("/proc", os.Getpid())
+	if err != nil || info.Root != "/" {
+		t.Errorf("own namespace: got %+v, %v; want root /", info, err)
+	}
+}
+
+func TestReadCgroupErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := readCgroup(dir, 1); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("readCgroup: error %v, want fs.ErrNotExist", err)
+	}
+	if _, err := readCgroupInfo(dir, 1); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("readCgroupInfo: error %v, want fs.ErrNotExist", err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "4"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "4", "cgroup"), []byte("0::x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readCgroup(dir, 4); err == nil || !strings.Contains(err.Error(), "4/cgroup: parse cgroup line 1") {
+		t.Errorf("readCgroup: error %v", err)
+	}
+	if _, err := readCgroupInfo(dir, 4); err == nil || !strings.Contains(err.Error(), "4/cgroup: parse cgroup line 1") {
+		t.Errorf("readCgroupInfo: error %v", err)
+	}
+}
+
+// TestReadCgroupInfoFixture reads a fixture tree, where joining the
+// namespace fails: the root falls back to the member's own cgroup.
+func TestReadCgroupInfoFixture(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "9", "ns"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "9", "cgroup"), cgroupFile(t, "cgroupns_moved_host_view"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "9", "ns", "cgroup"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := readCgroupInfo(dir, 9)
+	if err != nil || info.Root != "/nsdive/ns" {
+		t.Errorf("got %+v, %v; want root /nsdive/ns", info, err)
+	}
+}
+
+// TestReadCgroupInfoRoot makes a cgroup namespace rooted at a new cgroup,
+// then moves its member below the root, and checks that the root is still
+// found: read from the scanner, the member's path grows, but read from
+// inside it grows the same.
+func TestReadCgroupInfoRoot(t *testing.T) {
+	requireRoot(t)
+	hierarchy := pickedHierarchy(t)
+	name := "nsdive-test-" + strconv.Itoa(os.Getpid())
+	root := filepath.Join(hierarchy, name)
+	sub := filepath.Join(root, "sub")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		os.Remove(sub)
+		os.Remove(root)
+	})
+	pid := startProbe(t, "sh", "-c", "echo $$ > "+root+"/cgroup.procs && exec unshare --cgroup sleep 1000")
+	probeUntil(t, func() bool { return commIs(pid, "sleep") }, "unshare to exec sleep")
+
+	check := func(wantPath string) {
+		t.Helper()
+		if got, err := readCgroup("/proc", pid); err != nil || got != wantPath {
+			t.Errorf("readCgroup: got %q, %v; want %q", got, err, wantPath)
+		}
+		info, err := readCgroupInfo("/proc", pid)
+		if err != nil || info.Root != "/"+name {
+			t.Errorf("readCgroupInfo: got %+v, %v; want root /%s", info, err, name)
+		}
+	}
+	check("/" + name)
+	if err := os.WriteFile(filepath.Join(sub, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0); err != nil {
+		t.Fatal(err)
+	}
+	check("/" + name + "/sub")
+}
+
+// pickedHierarchy returns the mount point of the cgroup hierarchy that
+// parseCgroup reads on this host: the v2 one on a pure v2 host, else v1's
+// name=systemd.
+func pickedHierarchy(t *testing.T) string {
+	t.Helper()
+	self, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := pickCgroup(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case e.id == 0:
+		return "/sys/fs/cgroup"
+	case hasController(e.controllers, "name=systemd"):
+		return "/sys/fs/cgroup/systemd"
+	}
+	t.Skipf("no test for hierarchy %d:%s of this host", e.id, e.controllers)
+	return ""
+}
+
+func FuzzParseCgroup(f *testing.F) {
+	for _, name := range []string{"hybrid_host", "v2_deleted", "hybrid_docker_cgroupfs", "cgroupns_outsider_inside_view"} {
+		f.Add(cgroupFile(f, name))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path, err := parseCgroup(data)
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(path, "/") {
+			t.Errorf("path %q is not absolute", path)
+		}
+		if c := containerFromCgroup(path); c != nil && (c.Engine == "" || c.ID == "") {
+			t.Errorf("container %+v from %q", c, path)
+		}
+	})
+}

@@ -1,0 +1,60 @@
+package inspect
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkScan scans the live /proc with the options `nsdive list` uses
+// and with everything on. It measures whatever runs on the host: start
+// processes first (bench/compare-lsns.sh does, for nsdive against lsns) to
+// see how the cost grows. ns/process is the time per process in the last
+// snapshot, threads not counted; it should stay flat as processes grow.
+func BenchmarkScan(b *testing.B) {
+	benchmarks := []struct {
+		name string
+		opts Options
+	}{
+		{"list", Options{BindMounts: true, Threads: true}},
+		{"everything", Everything()},
+	}
+	for _, bm := range benchmarks {
+		b.Run(bm.name, func(b *testing.B) {
+			var snap *Snapshot
+			for b.Loop() {
+				var err error
+				if snap, err = Scan(bm.opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			procs := 0
+			for _, p := range snap.Processes {
+				if !p.IsThread() {
+					procs++
+				}
+			}
+			if procs == 0 {
+				b.Fatal("the scan found no process")
+			}
+			b.ReportMetric(float64(procs), "processes")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(procs), "ns/process")
+		})
+	}
+}
+
+// BenchmarkParseStat parses a stat line captured from a running cat, read
+// once per scanned task.
+func BenchmarkParseStat(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "stat", "self"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseStat(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

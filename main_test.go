@@ -1,0 +1,476 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// These tests run the nsdive binary, built once by TestMain, against the
+// namespaces of main_fixtures_test.go and, in lsns_test.go, against lsns.
+// Every name they create carries the test binary's pid, and every process
+// they start carries fixtureMarker in its environment, so TestMain can
+// check none is left.
+
+var (
+	// nsdiveBin is the binary under test.
+	nsdiveBin     string
+	fixtureMarker = "NSDIVE_MAIN_TEST=" + strconv.Itoa(os.Getpid())
+	fixtureName   = "nsdive-test-" + strconv.Itoa(os.Getpid())
+)
+
+// TestMain builds the binary into a temporary directory, runs the tests
+// and fails the run if they left a namespace, mount or process behind.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "nsdive-test-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	nsdiveBin = filepath.Join(dir, "nsdive")
+	if out, err := exec.Command("go", "build", "-buildvcs=false", "-o", nsdiveBin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	if left := leftovers(); len(left) > 0 {
+		fmt.Fprintf(os.Stderr, "the tests left behind:\n  %s\n", strings.Join(left, "\n  "))
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// leftovers lists the network namespaces, nsfs mounts and processes of
+// these tests that outlived them.
+func leftovers() []string {
+	var left []string
+	entries, _ := os.ReadDir("/run/netns")
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), fixtureName) {
+			left = append(left, "/run/netns/"+e.Name())
+		}
+	}
+	mountinfo, _ := os.ReadFile("/proc/self/mountinfo")
+	for line := range strings.Lines(string(mountinfo)) {
+		if strings.Contains(line, fixtureName) {
+			left = append(left, "mount "+strings.TrimSpace(line))
+		}
+	}
+	environs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	for _, name := range environs {
+		env, err := os.ReadFile(name)
+		if err == nil && slices.Contains(strings.Split(string(env), "\x00"), fixtureMarker) {
+			left = append(left, "process "+filepath.Base(filepath.Dir(name)))
+		}
+	}
+	return left
+}
+
+// requireRoot skips a test that needs root and real namespaces when not
+// root; under CI (NSDIVE_REQUIRE_ROOT=1) a skip would hide a failure, so the
+// test fails instead.
+func requireRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("NSDIVE_REQUIRE_ROOT") != "" {
+		t.Fatal("this test needs root, and NSDIVE_REQUIRE_ROOT is set: run the tests as root")
+	}
+	t.Skip("needs root to create namespaces; run as root to include it")
+}
+
+// runNsdive runs the binary and returns what it wrote and its exit status.
+func runNsdive(t *testing.T, args ...string) (stdout, stderr []byte, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(nsdiveBin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	default:
+		t.Fatalf("nsdive %s: %v", strings.Join(args, " "), err)
+	}
+	return out.Bytes(), errOut.Bytes(), code
+}
+
+// nsdiveJSON runs the binary, which must succeed, and decodes its output
+// into v.
+func nsdiveJSON(t *testing.T, v any, args ...string) {
+	t.Helper()
+	stdout, stderr, code := runNsdive(t, args...)
+	if code != 0 {
+		t.Fatalf("nsdive %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+	}
+	if err := json.Unmarshal(stdout, v); err != nil {
+		t.Fatalf("nsdive %s: %v\n%s", strings.Join(args, " "), err, stdout)
+	}
+}
+
+func TestBadInputExits1(t *testing.T) {
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want string // in the first line of stderr
+	}{
+		{[]string{"list", "-t", "bogus"}, `"bogus"`},
+		{[]string{"list", "-p", strconv.Itoa(dead.Process.Pid)}, strconv.Itoa(dead.Process.Pid)},
+		{[]string{"list", "-o", "NS,NOPE"}, `"NOPE"`},
+		{[]string{"bogus-command"}, `"bogus-command"`},
+		{[]string{"list", "--details"}, "--json"},
+		{[]string{"mounts", "-p", strconv.Itoa(dead.Process.Pid)}, strconv.Itoa(dead.Process.Pid)},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			stdout, stderr, code := runNsdive(t, tt.args...)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if len(stdout) != 0 {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			first, _, _ := strings.Cut(string(stderr), "\n")
+			if !strings.HasPrefix(first, "nsdive ") || !strings.Contains(first, tt.want) {
+				t.Errorf("first line of stderr %q: want it to start with \"nsdive \" and name %s", first, tt.want)
+			}
+		})
+	}
+}
+
+func TestListJSON(t *testing.T) {
+	requireRoot(t)
+	f := startFixtures(t)
+	var out lsnsOutput
+	nsdiveJSON(t, &out, "list", "--json")
+	got := out.byNS()
+	for _, typ := range namespaceTypes {
+		r, ok := got[f.nested.ns[typ]]
+		switch {
+		case !ok:
+			t.Errorf("the fixture's %s namespace %d is missing", typ, f.nested.ns[typ])
+		case r.Type != typ || r.NProcs != f.nested.nprocs(typ) || r.PID == nil || *r.PID != f.nested.lowest(typ):
+			t.Errorf("the fixture's %s namespace: %+v, want type %s, %d processes, pid %d", typ, r, typ, f.nested.nprocs(typ), f.nested.lowest(typ))
+		case r.User == nil || *r.User != "root" || r.Command == nil || *r.Command == "":
+			t.Errorf("the fixture's %s namespace: user %v, command %v; want root and a command", typ, r.User, r.Command)
+		}
+	}
+	if r, ok := got[f.mounted]; !ok || r.Type != "net" || r.NProcs != 0 || r.PID != nil {
+		t.Errorf("the bound net namespace %d: %+v (present %v), want net with no process", f.mounted, r, ok)
+	}
+	// The lsns members, and only those, in lsns's order.
+	var raw struct{ Namespaces []json.RawMessage }
+	nsdiveJSON(t, &raw, "list", "--json")
+	keys, err := objectKeys(raw.Namespaces[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"ns", "type", "nprocs", "pid", "user", "command"}; !slices.Equal(keys, want) {
+		t.Errorf("members %v, want %v", keys, want)
+	}
+}
+
+// objectKeys returns the member names of a JSON object, in order.
+func objectKeys(object []byte) ([]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(object))
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	var keys []string
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, key.(string))
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
+// snapshotJSON is the part of nsdive.snapshot/v1 the tests look at.
+type snapshotJSON struct {
+	Schema     string `json:"schema"`
+	InitialPID int    `json:"initial_pid"`
+	Namespaces []struct {
+		lsnsRow
+		Initial bool  `json:"initial"`
+		PIDs    []int `json:"pids"`
+		Holders []struct {
+			Kind  string `json:"kind"`
+			Path  string `json:"path"`
+			MntNS uint64 `json:"mntns"`
+			PID   int    `json:"pid"`
+			FD    int    `json:"fd"`
+		} `json:"holders"`
+		Parent  *uint64 `json:"parent"`
+		Owner   *uint64 `json:"owner"`
+		Details *struct {
+			UTS *struct {
+				Hostname string `json:"hostname"`
+			} `json:"uts"`
+			User *struct {
+				UIDMap []struct {
+					Inside  uint32 `json:"inside"`
+					Outside uint32 `json:"outside"`
+				} `json:"uid_map"`
+			} `json:"user"`
+			Error string `json:"error"`
+		} `json:"details"`
+	} `json:"namespaces"`
+	Processes []struct {
+		PID        int                `json:"pid"`
+		TGID       int                `json:"tgid"`
+		StartTime  uint64             `json:"start_time"`
+		NSpid      []int              `json:"nspid"`
+		Namespaces map[string]*uint64 `json:"namespaces"`
+		NotInitial []string           `json:"not_initial"`
+	} `json:"processes"`
+}
+
+func TestListDetailsJSON(t *testing.T) {
+	requireRoot(t)
+	f := startFixtures(t)
+	var snap snapshotJSON
+	nsdiveJSON(t, &snap, "list", "--json", "--details")
+	if snap.Schema != "nsdive.snapshot/v1" {
+		t.Errorf("schema %q, want nsdive.snapshot/v1", snap.Schema)
+	}
+	byNS := make(map[uint64]int)
+	for i, ns := range snap.Namespaces {
+		byNS[ns.NS] = i
+	}
+	selfMnt := inoAt("/proc/self/ns/mnt")
+	userNS := f.nested.ns["user"]
+
+	for _, typ := range namespaceTypes {
+		i, ok := byNS[f.nested.ns[typ]]
+		if !ok {
+			t.Errorf("the fixture's %s namespace is missing", typ)
+			continue
+		}
+		ns := snap.Namespaces[i]
+		if ns.Type != typ || ns.NProcs != f.nested.nprocs(typ) || !slices.Contains(ns.PIDs, f.nested.init) || ns.Initial {
+			t.Errorf("the fixture's %s namespace: type %s, nprocs %d, pids %v, initial %v; want %d processes with %d, not initial",
+				typ, ns.Type, ns.NProcs, ns.PIDs, ns.Initial, f.nested.nprocs(typ), f.nested.init)
+		}
+		if typ != "user" && (ns.Owner == nil || *ns.Owner != userNS) {
+			t.Errorf("the fixture's %s namespace: owner %v, want %d", typ, ns.Owner, userNS)
+		}
+	}
+	if i, ok := byNS[f.nested.ns["uts"]]; ok {
+		if d := snap.Namespaces[i].Details; d == nil || d.UTS == nil || d.UTS.Hostname != "nsdive-t" {
+			t.Errorf("uts details %+v, want hostname nsdive-t", d)
+		}
+	}
+	if i, ok := byNS[userNS]; ok {
+		d := snap.Namespaces[i].Details
+		if d == nil || d.User == nil || len(d.User.UIDMap) != 1 || d.User.UIDMap[0].Inside != 0 || d.User.UIDMap[0].Outside != 0 {
+			t.Errorf("user details %+v, want uid_map 0 0 1", d)
+		}
+	}
+
+	for _, held := range []struct {
+		name, kind, path string
+		ino              uint64
+		mntns            uint64
+		pid, fd          int
+	}{
+		{"bound at /run/netns", "mount", "/run/netns/" + fixtureName, f.mounted, selfMnt, 0, 0},
+		{"held by a descriptor", "fd", "", f.fdHeld, 0, f.fdHolder, 3},
+	} {
+		i, ok := byNS[held.ino]
+		if !ok {
+			t.Errorf("the net namespace %s (%d) is missing", held.name, held.ino)
+			continue
+		}
+		ns := snap.Namespaces[i]
+		if ns.Type != "net" || ns.NProcs != 0 || len(ns.PIDs) != 0 || ns.PID != nil {
+			t.Errorf("the net namespace %s: type %s, nprocs %d, pids %v; want net with none", held.name, ns.Type, ns.NProcs, ns.PIDs)
+		}
+		found := false
+		for _, h := range ns.Holders {
+			found = found || (h.Kind == held.kind && h.Path == held.path && h.MntNS == held.mntns && h.PID == held.pid && h.FD == held.fd)
+		}
+		if !found {
+			t.Errorf("the net namespace %s: holders %+v, want %s", held.name, ns.Holders, held.kind)
+		}
+	}
+
+	var sleep, self bool
+	for _, p := range snap.Processes {
+		if p.StartTime == 0 {
+			t.Errorf("process %d has no start time", p.PID)
+		}
+		switch p.PID {
+		case f.nested.init:
+			sleep = true
+			if !slices.Equal(p.NSpid, []int{f.nested.init, 1}) || len(p.NotInitial) != 10 {
+				t.Errorf("the fixture's sleep: nspid %v, not_initial %v; want [%d 1] and all ten links", p.NSpid, p.NotInitial, f.nested.init)
+			}
+			for _, typ := range namespaceTypes {
+				if id := p.Namespaces[typ]; id == nil || *id != f.nested.ns[typ] {
+					t.Errorf("the fixture's sleep: %s namespace %v, want %d", typ, id, f.nested.ns[typ])
+				}
+			}
+		case os.Getpid():
+			self = true
+		}
+	}
+	if !sleep || !self {
+		t.Errorf("processes: the fixture's sleep present %v, the test present %v; want both", sleep, self)
+	}
+}
+
+func TestListTask(t *testing.T) {
+	requireRoot(t)
+	n := startNested(t)
+	var out lsnsOutput
+	nsdiveJSON(t, &out, "list", "--json", "-p", strconv.Itoa(n.init))
+	got := make(map[string]uint64)
+	for _, r := range out.Namespaces {
+		if _, dup := got[r.Type]; dup {
+			t.Errorf("two %s namespaces: %d and %d", r.Type, got[r.Type], r.NS)
+		}
+		got[r.Type] = r.NS
+	}
+	if len(out.Namespaces) != 8 || len(got) != 8 {
+		t.Errorf("%d namespaces of %d types, want 8", len(out.Namespaces), len(got))
+	}
+	for _, typ := range namespaceTypes {
+		if got[typ] != n.ns[typ] {
+			t.Errorf("%s namespace %d, want %d", typ, got[typ], n.ns[typ])
+		}
+	}
+}
+
+func TestMountsTask(t *testing.T) {
+	requireRoot(t)
+	n := startNested(t)
+	pid := strconv.Itoa(n.init)
+	var out struct {
+		MntNS  uint64 `json:"mntns"`
+		PID    int    `json:"pid"`
+		Mounts []struct {
+			Target string `json:"target"`
+			FSType string `json:"fstype"`
+		} `json:"mounts"`
+	}
+	// The table can change under the test even though the fixture's
+	// mounts are private: deleting a file that is a mount point, as ip
+	// netns del does, unmounts it in every mount namespace, and the
+	// fixture copied the host's /run/netns. Compare when it held still.
+	var targets []string
+	for attempt := 0; attempt < 5; attempt++ {
+		before := mountTargets(t, n.init)
+		nsdiveJSON(t, &out, "mounts", "--json", "-p", pid)
+		if after := mountTargets(t, n.init); slices.Equal(before, after) {
+			targets = before
+			break
+		}
+	}
+	if targets == nil {
+		t.Fatalf("the mounts of %d kept changing", n.init)
+	}
+	if out.MntNS != n.ns["mnt"] || out.PID != n.init {
+		t.Errorf("mntns %d of pid %d, want %d of %d", out.MntNS, out.PID, n.ns["mnt"], n.init)
+	}
+	got := make([]string, len(out.Mounts))
+	for i, m := range out.Mounts {
+		got[i] = m.Target
+	}
+	if !slices.Equal(got, targets) {
+		t.Errorf("mount points %v, /proc/%s/mountinfo has %v", got, pid, targets)
+	}
+	procMounted := false
+	for _, m := range out.Mounts {
+		procMounted = procMounted || (m.Target == "/proc" && m.FSType == "proc")
+	}
+	if !procMounted {
+		t.Errorf("no proc at /proc among %+v (unshare --mount-proc mounted one)", out.Mounts)
+	}
+
+	stdout, stderr, code := runNsdive(t, "mounts", "-p", pid)
+	header := fmt.Sprintf("mount namespace %d (pid %d)\n", n.ns["mnt"], n.init)
+	if code != 0 || !strings.HasPrefix(string(stdout), header) || !strings.Contains(string(stdout), " /proc ") {
+		t.Errorf("nsdive mounts -p %s: exit %d, want a table under %q with /proc\n%s%s", pid, code, header, stdout, stderr)
+	}
+}
+
+// mountinfoUnescape undoes the octal escapes mountinfo writes in paths.
+var mountinfoUnescape = strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)
+
+// mountTargets returns the mount points of process pid's mount namespace
+// in mountinfo order.
+func mountTargets(t *testing.T, pid int) []string {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []string
+	for line := range strings.Lines(string(data)) {
+		if fields := strings.Fields(line); len(fields) > 4 {
+			targets = append(targets, mountinfoUnescape.Replace(fields[4]))
+		}
+	}
+	return targets
+}
+
+func TestPSDiffer(t *testing.T) {
+	requireRoot(t)
+	n := startNested(t)
+	stdout, stderr, code := runNsdive(t, "ps", "--differ")
+	if code != 0 {
+		t.Fatalf("nsdive ps --differ: exit %d\n%s", code, stderr)
+	}
+	var row string
+	for line := range strings.Lines(string(stdout)) {
+		if fields := strings.Fields(line); len(fields) > 0 && fields[0] == strconv.Itoa(n.init) {
+			row = line
+		}
+	}
+	if row == "" || !strings.HasSuffix(strings.TrimSpace(row), "sleep 1000") || strings.Count(row, "*") != 10 {
+		t.Errorf("nsdive ps --differ: want a row for %d (sleep 1000) with ten starred links, got %q in\n%s", n.init, row, stdout)
+	}
+
+	var out struct {
+		Processes []struct {
+			PID        int      `json:"pid"`
+			NotInitial []string `json:"not_initial"`
+		} `json:"processes"`
+	}
+	nsdiveJSON(t, &out, "ps", "--differ", "--json")
+	listed := false
+	for _, p := range out.Processes {
+		if p.PID == os.Getpid() {
+			t.Errorf("the test process, in the initial namespaces, is listed: %+v", p)
+		}
+		if len(p.NotInitial) == 0 {
+			t.Errorf("process %d is listed with no link outside the initial namespaces", p.PID)
+		}
+		listed = listed || p.PID == n.init
+	}
+	if !listed {
+		t.Errorf("nsdive ps --differ --json does not list the fixture's sleep %d", n.init)
+	}
+}
