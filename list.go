@@ -140,8 +140,10 @@ func runList(args []string, stdout io.Writer) error {
 	for i, ns := range nss {
 		rows[i] = newListRow(snap, ns)
 	}
+	// Like lsns, rows nest under their process's parent unless -l or -r
+	// asks for a flat list; JSON nests them under "children".
 	tree := f.tree
-	if tree == "" && !f.json && !f.list && !f.raw {
+	if tree == "" && !f.list && !f.raw {
 		tree = "process"
 	}
 	if f.json {

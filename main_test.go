@@ -174,9 +174,9 @@ func TestListJSON(t *testing.T) {
 	if r, ok := got[f.mounted]; !ok || r.Type != "net" || r.NProcs != 0 || r.PID != nil {
 		t.Errorf("the bound net namespace %d: %+v (present %v), want net with no process", f.mounted, r, ok)
 	}
-	// The lsns members, and only those, in lsns's order.
+	// The lsns members, and only those, in lsns's order (flat, as lsns -J -l).
 	var raw struct{ Namespaces []json.RawMessage }
-	nsdiveJSON(t, &raw, "list", "--json")
+	nsdiveJSON(t, &raw, "list", "--json", "--list")
 	keys, err := objectKeys(raw.Namespaces[0])
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +345,7 @@ func TestListTask(t *testing.T) {
 	requireRoot(t)
 	n := startNested(t)
 	var out lsnsOutput
-	nsdiveJSON(t, &out, "list", "--json", "-p", strconv.Itoa(n.init))
+	nsdiveJSON(t, &out, "list", "--json", "--list", "-p", strconv.Itoa(n.init))
 	got := make(map[string]uint64)
 	for _, r := range out.Namespaces {
 		if _, dup := got[r.Type]; dup {

@@ -39,9 +39,6 @@ func (sc *scanner) scanDetails(snap *Snapshot) {
 			case IPC:
 				ns.Details.IPC, err = readIPC(path)
 			case Net:
-				if ns.NetNSID, err = netnsIDOf(path); err != nil {
-					ns.NetNSID = -1
-				}
 				if ns.Details.Net, err = readNet(path); err == nil {
 					nets[ns.ID] = ns.Details.Net
 					netPaths[ns.ID] = path
@@ -55,6 +52,16 @@ func (sc *scanner) scanDetails(snap *Snapshot) {
 			ns.Details.Err = err
 			sc.unreadableOther.Add(1)
 		}
+	}
+	// Listing a namespace's links can make the kernel assign ids to the
+	// namespaces of remote veth peers, so the ids are read after every
+	// listing, as a later `ip netns list-id` or lsns would see them.
+	for id, path := range netPaths {
+		nsid, err := netnsIDOf(path)
+		if err != nil {
+			nsid = -1
+		}
+		snap.Namespaces[id].NetNSID = nsid
 	}
 	if err := resolveVethPeers(nets, netPaths); err != nil {
 		sc.unreadableOther.Add(1)
