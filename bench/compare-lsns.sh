@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# compare-lsns.sh times `nsdive list --json` against `lsns -J` with N extra
+# processes running, for each N given, then on the host as it is.
+#
+# Usage: bench/compare-lsns.sh [N...]        (default: 1000 5000)
+#
+# For each N it starts N processes: a tenth of them in new namespaces (each
+# `unshare --net --uts --ipc --mount --fork sleep` is two processes, unshare
+# and its sleep, both in the new namespaces), the rest plain `sleep`, plus a
+# spawning shell per CHUNK of them. When all are up it runs each tool once to
+# warm the caches, then RUNS times each, alternately, and prints the medians,
+# their ratio, nsdive's time per process in /proc, and the peak RSS of each
+# (/usr/bin/time's "Maximum resident set size", the largest of RSS_RUNS
+# runs). Then how the time per process grew from the smallest N to the
+# largest, and the same comparison on the idle host (IDLE_RUNS runs). Every
+# process it starts is SIGKILLed when it exits, however it exits.
+#
+# Use 10000 for the peak-RSS target. Knobs, from the environment: RUNS (5),
+# IDLE_RUNS (15), RSS_RUNS (3), CHUNK (500), SETTLE (the longest wait, 30 s,
+# for the CPUs to be 90% idle before measuring: tearing down thousands of
+# processes and namespaces keeps the kernel busy for a while); go build's
+# own, such as CGO_ENABLED=0 for a static binary.
+#
+# It needs root (lsns and nsdive see only your own processes otherwise, and
+# unshare needs it), go, lsns, unshare, setsid and pgrep; it installs GNU
+# time with apt-get when /usr/bin/time is missing. It takes about two
+# minutes for 1000 5000 on a 2-CPU VM, where a fork and exec costs ~7 ms.
+# Nothing here fails on a missed target: it is a measurement, not a test.
+set -euo pipefail
+
+RUNS=${RUNS:-5}
+IDLE_RUNS=${IDLE_RUNS:-15}
+CHUNK=${CHUNK:-500} # processes started by one shell
+RSS_RUNS=${RSS_RUNS:-3}
+SETTLE=${SETTLE:-30} # longest wait for idle CPUs before measuring
+SLEEP_FOR=100000 # seconds; longer than any run
+
+die() {
+	echo "compare-lsns: $*" >&2
+	exit 1
+}
+
+usage() {
+	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+}
+
+for arg in "$@"; do
+	case $arg in
+	-h | --help)
+		usage
+		exit 0
+		;;
+	*[!0-9]* | '' | 0) die "N must be a positive number of processes, not '$arg' (see --help)" ;;
+	esac
+done
+counts=("$@")
+((${#counts[@]})) || counts=(1000 5000)
+mapfile -t counts < <(printf '%s\n' "${counts[@]}" | sort -n)
+
+[[ $(id -u) == 0 ]] || die "must run as root: lsns and nsdive see only your own processes otherwise, and unshare needs root"
+for tool in go lsns unshare setsid pgrep; do
+	command -v "$tool" >/dev/null || die "$tool is missing (go from https://go.dev; the others from util-linux and procps)"
+done
+if [[ ! -x /usr/bin/time ]]; then
+	echo "compare-lsns: installing GNU time for peak RSS" >&2
+	command -v apt-get >/dev/null || die "/usr/bin/time is missing and there is no apt-get to install it: install GNU time"
+	apt-get update -qq >/dev/null || die "apt-get update failed: install GNU time (/usr/bin/time) by hand"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || die "apt-get install time failed: install GNU time (/usr/bin/time) by hand"
+fi
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tmp=$(mktemp -d /tmp/compare-lsns.XXXXXX)
+spawner=0 # pid and process group of the current spawner; 0 when none
+
+# stop_processes SIGKILLs everything the current spawner started and checks
+# that nothing of it remains. The sleeps go first, so that each unshare
+# reaps its child and dies of the same signal, and the spawner, waiting for
+# its children, reaps the rest and exits: pid 1 here may be slow to reap
+# orphans, and a zombie in /proc would skew the next measurement.
+stop_processes() {
+	((spawner)) || return 0
+	local pg=$spawner pids left i
+	spawner=0
+	pids=$(pgrep -g "$pg" -x sleep | tr '\n' ' ' || true)
+	# shellcheck disable=SC2086 # a list of pids
+	[[ -z $pids ]] || kill -KILL $pids 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		pgrep -g "$pg" >/dev/null || break
+		sleep 0.1
+	done
+	if pgrep -g "$pg" >/dev/null; then
+		# Something was not a sleep yet, or an unshare lost its child:
+		# kill the whole group; orphans are then pid 1's to reap.
+		kill -KILL -- "-$pg" 2>/dev/null || true
+		for ((i = 0; i < 300; i++)); do
+			left=$(pgrep -g "$pg" | wc -l)
+			((left)) || break
+			sleep 0.1
+		done
+	fi
+	wait "$pg" 2>/dev/null || true
+	left=$(pgrep -g "$pg" | wc -l || true)
+	if ((left)); then
+		echo "compare-lsns: $left processes of group $pg remain after SIGKILL (zombies not yet reaped?):" >&2
+		pgrep -a -g "$pg" | head >&2 || true
+		return 1
+	fi
+}
+
+cleanup() {
+	local status=$?
+	stop_processes || status=1
+	rm -rf "$tmp"
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+count_procs() {
+	local all=(/proc/[0-9]*)
+	echo "${#all[@]}"
+}
+
+# check_limits fails early when N more processes would hit a limit.
+check_limits() {
+	local n=$1 units=$2 now limit file cg
+	now=$(count_procs)
+	for file in /proc/sys/kernel/pid_max /proc/sys/kernel/threads-max; do
+		limit=$(<"$file")
+		((now + n + 100 < limit)) || die "$n more processes (on top of $now) would hit $file ($limit)"
+	done
+	# Root is not held to RLIMIT_NPROC, but say so if it would bite others.
+	cg=$(awk -F: '$2 == "pids" || $2 == "" {print $3; exit}' /proc/self/cgroup)
+	for file in "/sys/fs/cgroup/pids$cg/pids.max" "/sys/fs/cgroup$cg/pids.max"; do
+		[[ -r $file ]] || continue
+		limit=$(<"$file")
+		[[ $limit == max ]] || ((now + n + 100 < limit)) || die "$n more processes would hit $file ($limit)"
+	done
+	for file in /proc/sys/user/max_{net,mnt,ipc,uts}_namespaces; do
+		[[ -r $file ]] || continue
+		limit=$(<"$file")
+		((units + 100 < limit)) || die "$units new namespaces of a type would hit $file ($limit)"
+	done
+}
+
+# The spawning shell: spawn UNITS PLAIN CHUNK SECONDS starts UNITS unshares
+# and PLAIN sleeps, from shells of CHUNK processes each, and waits for them.
+cat >"$tmp/spawn" <<'EOF'
+units=$1 plain=$2 chunk=$3 seconds=$4
+spawn() { # spawn UNITS PLAIN
+	local i
+	for ((i = 0; i < $1; i++)); do
+		unshare --net --uts --ipc --mount --fork --kill-child sleep "$seconds" &
+	done
+	for ((i = 0; i < $2; i++)); do
+		sleep "$seconds" &
+	done
+	wait
+}
+while ((units + plain > 0)); do
+	u=$((units < chunk / 2 ? units : chunk / 2))
+	p=$((plain < chunk - 2 * u ? plain : chunk - 2 * u))
+	spawn "$u" "$p" &
+	units=$((units - u)) plain=$((plain - p))
+done
+wait
+EOF
+
+# start_processes starts n processes in a new process group and waits
+# until every one has become a sleep. Fork and exec cost milliseconds on a
+# small VM, so shells of CHUNK processes each start them side by side (one
+# shell with thousands of jobs also slows down as its job table grows).
+start_processes() {
+	local n=$1 units plain i up
+	units=$((n / 20)) # unshare + sleep each: a tenth of n
+	plain=$((n - 2 * units))
+	check_limits "$n" "$units"
+	setsid bash "$tmp/spawn" "$units" "$plain" "$CHUNK" "$SLEEP_FOR" </dev/null >/dev/null 2>&1 &
+	spawner=$!
+	for ((i = 0; i < 1800; i++)); do
+		up=$(pgrep -c -g "$spawner" -x sleep || true)
+		((up < plain + units)) || return 0
+		sleep 0.1
+	done
+	die "only $up of $((plain + units)) sleeps came up in 180 s"
+}
+
+# idle_percent prints how idle the CPUs were over the last second.
+idle_percent() {
+	local a b
+	read -ra a </proc/stat
+	sleep 1
+	read -ra b </proc/stat
+	awk -v a="${a[*]}" -v b="${b[*]}" 'BEGIN {
+		n = split(a, x); split(b, y)
+		for (i = 2; i <= n; i++) total += y[i] - x[i]
+		printf "%d\n", total ? 100 * ((y[5] - x[5]) + (y[6] - x[6])) / total : 100
+	}'
+}
+
+# settle waits, up to SETTLE seconds, for the CPUs to be 90% idle: starting
+# and killing thousands of processes (and tearing down their namespaces)
+# keeps the kernel busy for a while after, and so may other work on the
+# host. It sets idle, printed with each row.
+settle() {
+	local deadline=$((SECONDS + SETTLE))
+	idle=$(idle_percent)
+	while ((idle < 90 && SECONDS < deadline)); do
+		idle=$(idle_percent)
+	done
+}
+
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+# measure times both tools alternately and sets the globals below.
+measure() {
+	local runs=$1 r t0 t1
+	settle
+	: >"$tmp/nsdive.us"
+	: >"$tmp/lsns.us"
+	"$tmp/nsdive" list --json >"$tmp/nsdive.json"
+	lsns -J >/dev/null
+	for ((r = 0; r < runs; r++)); do
+		t0=${EPOCHREALTIME/./}
+		"$tmp/nsdive" list --json >/dev/null
+		t1=${EPOCHREALTIME/./}
+		echo $((t1 - t0)) >>"$tmp/nsdive.us"
+		t0=${EPOCHREALTIME/./}
+		lsns -J >/dev/null
+		t1=${EPOCHREALTIME/./}
+		echo $((t1 - t0)) >>"$tmp/lsns.us"
+	done
+	procs=$(count_procs)
+	namespaces=$(grep -c '"ns":' "$tmp/nsdive.json" || true)
+	nsdive_us=$(median <"$tmp/nsdive.us")
+	lsns_us=$(median <"$tmp/lsns.us")
+	nsdive_rss=$(peak_rss "$tmp/nsdive" list --json)
+	lsns_rss=$(peak_rss lsns -J)
+}
+
+# peak_rss prints the largest "Maximum resident set size" (KiB) of
+# RSS_RUNS runs: it varies by a MiB or two with when the GC runs.
+peak_rss() {
+	local r
+	for ((r = 0; r < RSS_RUNS; r++)); do
+		/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null
+		cat "$tmp/rss"
+	done | sort -n | tail -1
+}
+
+header() {
+	printf '%-8s %9s %6s %10s %10s %7s %12s %11s %9s %5s\n' \
+		extra processes nsns lsns_ms nsdive_ms speedup ns/process nsdive_rss lsns_rss idle
+}
+
+row() {
+	awk -v label="$1" -v procs="$procs" -v nsns="$namespaces" -v l="$lsns_us" -v d="$nsdive_us" \
+		-v drss="$nsdive_rss" -v lrss="$lsns_rss" -v idle="$idle" 'BEGIN {
+		printf "%-8s %9d %6d %10.1f %10.1f %6.2fx %12d %7.1f MiB %5.1f MiB %4d%%\n",
+			label, procs, nsns, l / 1000, d / 1000, l / d, d * 1000 / procs, drss / 1024, lrss / 1024, idle
+	}'
+}
+
+echo "building nsdive from $repo (CGO_ENABLED=$(go env CGO_ENABLED))"
+(cd "$repo" && go build -o "$tmp/nsdive" .) || die "go build failed"
+echo "$(nproc) CPUs, $(lsns --version), $RUNS runs each (medians), peak RSS the largest of $RSS_RUNS runs"
+echo "nsns: namespaces listed; ns/process: nsdive's time over the processes in /proc;"
+echo "idle: how idle the CPUs were just before (it waits up to ${SETTLE} s for 90%)"
+echo
+header
+declare -A took seen
+for n in "${counts[@]}"; do
+	start_processes "$n"
+	measure "$RUNS"
+	row "$n"
+	took[$n]=$nsdive_us seen[$n]=$procs
+	stop_processes
+done
+first=${counts[0]}
+last=${counts[-1]}
+if ((first != last)); then
+	# The marginal cost leaves out what does not grow with processes
+	# (start-up, the host's own processes).
+	echo
+	awk -v f="$first" -v l="$last" -v tf="${took[$first]}" -v tl="${took[$last]}" \
+		-v pf="${seen[$first]}" -v pl="${seen[$last]}" 'BEGIN {
+		a = tf * 1000 / pf; b = tl * 1000 / pl
+		printf "cost per process, %d -> %d extra: %d -> %d ns, %+.1f%%; each process added costs %d ns\n",
+			f, l, a, b, (b / a - 1) * 100, (tl - tf) * 1000 / (pl - pf)
+	}'
+fi
+echo
+measure "$IDLE_RUNS"
+row idle
