@@ -3,7 +3,6 @@ package inspect
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 )
@@ -27,29 +26,16 @@ func readUserInfo(procRoot string, pid int) (*UserInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, "setgroups")
-	data, err := os.ReadFile(path)
+	setgroups, err := readParsed(filepath.Join(dir, "setgroups"), parseSetgroups)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	setgroups, err := parseSetgroups(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return &UserInfo{UIDMap: uidMap, GIDMap: gidMap, SetGroups: setgroups}, nil
 }
 
 // readIDMap reads and parses a uid_map or gid_map file.
 func readIDMap(path string) ([]IDMapRange, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	ranges, err := parseIDMap(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return ranges, nil
+	return readParsed(path, parseIDMap)
 }
 
 // parseIDMap parses a uid_map or gid_map: one "inside outside length" range

@@ -12,16 +12,7 @@ import (
 // readCgroup reads /proc/PID/cgroup under procRoot and returns the
 // process's cgroup path as parseCgroup picks it.
 func readCgroup(procRoot string, pid int) (string, error) {
-	path := filepath.Join(procRoot, strconv.Itoa(pid), "cgroup")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	cg, err := parseCgroup(data)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return cg, nil
+	return readParsed(filepath.Join(procRoot, strconv.Itoa(pid), "cgroup"), parseCgroup)
 }
 
 // readCgroupInfo returns the root of the cgroup namespace of process pid,

@@ -3,7 +3,6 @@ package inspect
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 )
@@ -42,16 +41,7 @@ const (
 
 // readStatus reads and parses /proc/PID/status under procRoot.
 func readStatus(procRoot string, pid int) (procStatus, error) {
-	path := filepath.Join(procRoot, strconv.Itoa(pid), "status")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return procStatus{}, fmt.Errorf("read %s: %w", path, err)
-	}
-	st, err := parseStatus(data)
-	if err != nil {
-		return procStatus{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return st, nil
+	return readParsed(filepath.Join(procRoot, strconv.Itoa(pid), "status"), parseStatus)
 }
 
 // parseStatus parses the fields of /proc/PID/status a scan needs. It walks

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -15,16 +14,7 @@ import (
 // its own: the two differ only in a process that unshared a time namespace
 // (unshare -T before it forks), so pid should be a member whose links agree.
 func readTimeOffsets(procRoot string, pid int) (*TimeOffsets, error) {
-	path := filepath.Join(procRoot, strconv.Itoa(pid), "timens_offsets")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	off, err := parseTimeOffsets(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return off, nil
+	return readParsed(filepath.Join(procRoot, strconv.Itoa(pid), "timens_offsets"), parseTimeOffsets)
 }
 
 // parseTimeOffsets parses timens_offsets: lines of "<clock> <secs>
