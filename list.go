@@ -104,7 +104,7 @@ func runList(args []string, stdout io.Writer) error {
 	default:
 		return usageError{fmt.Errorf("unknown tree relation %q (want parent, owner or process)", f.tree)}
 	}
-	opts := inspect.Options{BindMounts: true, Threads: true}
+	opts := inspect.Options{Lazy: true, BindMounts: true, Threads: true}
 	if f.details {
 		if !f.json {
 			return usageError{fmt.Errorf("--details goes with --json")}
@@ -137,9 +137,13 @@ func runList(args []string, stdout io.Writer) error {
 		return writeSnapshotJSON(stdout, snap, nss)
 	}
 	rows := make([]*listRow, len(nss))
+	reps := make([]*inspect.Process, len(nss))
 	for i, ns := range nss {
-		rows[i] = newListRow(snap, ns)
+		rows[i] = &listRow{ns: ns, rep: ns.Lowest(), snap: snap}
+		reps[i] = rows[i].rep
 	}
+	// The scan read only namespace links; the rows shown need the rest.
+	snap.Fill(reps)
 	// Like lsns, rows nest under their process's parent unless -l or -r
 	// asks for a flat list; JSON nests them under "children".
 	tree := f.tree
@@ -207,15 +211,6 @@ type listRow struct {
 	ns   *inspect.Namespace
 	rep  *inspect.Process
 	snap *inspect.Snapshot
-}
-
-func newListRow(snap *inspect.Snapshot, ns *inspect.Namespace) *listRow {
-	r := &listRow{ns: ns, rep: ns.Lowest(), snap: snap}
-	if r.rep != nil {
-		// The scan skipped command lines for speed; only shown rows need one.
-		_ = snap.ReadCmdline(r.rep)
-	}
-	return r
 }
 
 // value returns a cell as JSON would carry it: a number, a string or nil.

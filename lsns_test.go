@@ -116,9 +116,32 @@ func compareWithLsns(before, got, after map[uint64]lsnsRow, slack int) []string 
 		if g.NProcs < lo || g.NProcs > hi {
 			problems = append(problems, fmt.Sprintf("%s namespace %d: nsdive %d processes, lsns %d then %d", a.Type, id, g.NProcs, a.NProcs, c.NProcs))
 		}
-		if a.PID != nil && c.PID != nil && *a.PID == *c.PID && a.NProcs == c.NProcs && (g.PID == nil || *g.PID != *a.PID) {
+		if a.PID == nil || c.PID == nil || *a.PID != *c.PID || a.NProcs != c.NProcs {
+			continue
+		}
+		if g.PID == nil || *g.PID != *a.PID {
 			problems = append(problems, fmt.Sprintf("%s namespace %d: nsdive's lowest pid %v, lsns's %d", a.Type, id, g.PID, *a.PID))
+			continue
+		}
+		// The same process in all three reads: nsdive, which reads the
+		// command and owner after its scan, must show lsns's.
+		if same(a.Command, c.Command) && !same(g.Command, a.Command) {
+			problems = append(problems, fmt.Sprintf("%s namespace %d, pid %d: nsdive's command %s, lsns's %s", a.Type, id, *a.PID, show(g.Command), show(a.Command)))
+		}
+		if same(a.User, c.User) && !same(g.User, a.User) {
+			problems = append(problems, fmt.Sprintf("%s namespace %d, pid %d: nsdive's user %s, lsns's %s", a.Type, id, *a.PID, show(g.User), show(a.User)))
 		}
 	}
 	return problems
+}
+
+// same reports whether two optional JSON strings are equal.
+func same(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+// show prints an optional JSON string for a message.
+func show(s *string) string {
+	if s == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%q", *s)
 }

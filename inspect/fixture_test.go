@@ -1,11 +1,13 @@
 package inspect
 
 import (
+	"slices"
 	"testing"
 )
 
 // TestScanFixtureTree scans a /proc made of plain files: a process whose
-// links are unreadable (pid 1), the kernel thread that stands in for it, a
+// links are unreadable (pid 1: its ns is a symlink loop, whose ELOOP stands
+// in for the EACCES of a real pid 1), the kernel thread that stands in for it, a
 // process in its own network namespace, a thread in another, a process
 // with a broken stat file and one with garbled links.
 func TestScanFixtureTree(t *testing.T) {
@@ -54,6 +56,50 @@ func TestScanFixtureTree(t *testing.T) {
 	initialNet := snap.Namespaces[NamespaceID{Ino: 4026531833}]
 	if initialNet == nil || initialNet.NumProcs() != 2 {
 		t.Errorf("initial net namespace = %+v, want pids 2 and 8", initialNet)
+	}
+}
+
+// TestScanLazyThenFill scans the fixture lazily, which reads only links and
+// owners (and stat for pids 1 and 2), then fills in one process.
+func TestScanLazyThenFill(t *testing.T) {
+	snap, err := Scan(Options{ProcRoot: "testdata/proctree", Lazy: true, Threads: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.InitialPID != 2 {
+		t.Errorf("initial namespaces from pid %d, want 2: pids 1 and 2 are read in full", snap.InitialPID)
+	}
+	p := snap.Processes[7]
+	if p == nil || p.Comm != "" || p.StartTime != 0 {
+		t.Fatalf("pid 7 after a lazy scan = %+v, want no stat fields", p)
+	}
+	if thread := snap.Processes[9]; thread == nil || thread.TGID != 8 {
+		t.Errorf("task 9 = %+v, want a thread of 8 found by a lazy scan", thread)
+	}
+	if snap.Processes[10] == nil {
+		t.Error("pid 10 missing: a lazy scan does not read its broken stat, so it should be listed")
+	}
+	snap.Fill([]*Process{p, nil})
+	if p.Comm != "sleep (in net)" || p.PPID != 2 || p.State != 'S' || p.StartTime != 700 {
+		t.Errorf("pid 7 after Fill = %+v, want comm %q, ppid 2, state S, start time 700", p, "sleep (in net)")
+	}
+	if want := []string{"sleep", "infinity"}; !slices.Equal(p.Cmdline, want) {
+		t.Errorf("pid 7's command line after Fill = %q, want %q", p.Cmdline, want)
+	}
+}
+
+// TestFillDropsReusedPID fills a lazily scanned process whose pid now names
+// a process started after the scan: Fill must not take its stat.
+func TestFillDropsReusedPID(t *testing.T) {
+	snap, err := Scan(Options{ProcRoot: "testdata/proctree", Lazy: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := snap.Processes[7]
+	snap.scannedBy = 600 // the fixture's pid 7 started at tick 700
+	snap.Fill([]*Process{p})
+	if p.Comm != "" || p.PPID != 0 {
+		t.Errorf("Fill took the stat of a process started after the scan: %+v", p)
 	}
 }
 

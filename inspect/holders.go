@@ -11,28 +11,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// scanMounts reads the mountinfo of every mount namespace that has a
-// process, once, through its lowest process. nsfs mounts in it are holders
-// of the namespaces they name, wherever they are mounted.
-func (sc *scanner) scanMounts(snap *Snapshot) {
-	tables := make(map[NamespaceID][]Mount)
+// scanMounts completes the mount tables the parallel pass read, one per
+// mount namespace, reading those it could not through the namespace's
+// other tasks. nsfs mounts in them are holders of the namespaces they
+// name, wherever they are mounted.
+func (sc *scanner) scanMounts(snap *Snapshot, tables map[NamespaceID][]Mount) {
 	for _, ns := range snap.SortedNamespaces() {
 		if ns.Type != Mnt || len(ns.Processes) == 0 {
 			continue
 		}
-		var mounts []Mount
-		var err error
-		for _, p := range ns.Processes {
-			if mounts, err = readMountinfo(taskPath(snap.ProcRoot, p, "mountinfo")); err == nil {
-				break
+		if _, ok := tables[ns.ID]; !ok {
+			mounts, err := sc.readMountsOf(snap, ns)
+			if err != nil {
+				sc.unreadableOther.Add(1)
+				continue
 			}
+			tables[ns.ID] = mounts
 		}
-		if err != nil {
-			sc.unreadableOther.Add(1)
-			continue
-		}
-		tables[ns.ID] = mounts
-		for _, m := range mounts {
+		for _, m := range tables[ns.ID] {
 			if m.FSType != "nsfs" {
 				continue
 			}
@@ -50,6 +46,23 @@ func (sc *scanner) scanMounts(snap *Snapshot) {
 		snap.Mounts = tables
 		snap.PeerGroups = linkPeerGroups(tables)
 	}
+}
+
+// readMountsOf reads the mount table of mount namespace ns through the
+// first of its tasks that lets it.
+func (sc *scanner) readMountsOf(snap *Snapshot, ns *Namespace) ([]Mount, error) {
+	parse := parseNSFSMounts
+	if sc.opts.Mounts {
+		parse = parseMountinfo
+	}
+	var err error
+	for _, p := range ns.Processes {
+		var mounts []Mount
+		if mounts, err = readParsed(taskPath(snap.ProcRoot, p, "mountinfo"), parse); err == nil {
+			return mounts, nil
+		}
+	}
+	return nil, err
 }
 
 // taskPath returns the path of a file under a task's /proc directory.

@@ -16,19 +16,26 @@ type Process struct {
 	// Cmdline is the argument vector; nil when not read (see
 	// Options.Cmdline) and empty for kernel threads.
 	Cmdline []string
-	UID     int // real uid; -1 when unknown
-	State   byte
+	// UID owns the process's /proc directory, as lsns's UID column: the
+	// effective uid, or root for a process that is not dumpable; -1 when
+	// unknown.
+	UID   int
+	State byte
 	// StartTime is the start time in clock ticks after boot; a pid whose
 	// start time changes during a scan was reused and is dropped.
 	StartTime uint64
 	// NSpid is the pid in each pid namespace from the scanner's down to
-	// the process's own; nil when not read (see Options.Status).
+	// the process's own; nil when not read or inside the scanner's.
 	NSpid      []int
 	Namespaces NamespaceSet
 	// Cgroup is the process's cgroup path (cgroup v2, or v1's
 	// name=systemd hierarchy); empty when not read.
 	Cgroup    string
 	Container *Container
+
+	// lazy is true while PPID, Comm, State, StartTime and NSpid wait for
+	// Snapshot.Fill (see Options.Lazy).
+	lazy bool
 }
 
 // IsThread reports whether the task is a thread rather than a process.
@@ -217,12 +224,15 @@ type Snapshot struct {
 	Initial    NamespaceSet
 	InitialPID int
 	// Mounts maps a mount namespace to its mount table; filled when
-	// Options.Mounts or Options.Holders is on.
+	// Options.Mounts is on.
 	Mounts map[NamespaceID][]Mount
 	// PeerGroups maps a peer group id to the mounts in it, across mount
 	// namespaces.
 	PeerGroups map[int][]MountRef
 	Unreadable Unreadable
+
+	self      NamespaceSet // the scanner's own namespaces
+	scannedBy uint64       // boot time in clock ticks when the scan ended
 }
 
 // Unreadable counts what a scan could not read, usually for lack of

@@ -3,7 +3,6 @@ package inspect
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -99,20 +98,6 @@ func (m Mount) String() string {
 	return b.String()
 }
 
-// readMountinfo reads and parses a mountinfo file. os.ReadFile reads until
-// EOF, so the zero size procfs reports does not truncate it.
-func readMountinfo(path string) ([]Mount, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	mounts, err := parseMountinfo(data)
-	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", path, err)
-	}
-	return mounts, nil
-}
-
 // parseMountinfo parses the contents of a mountinfo file. Empty lines are
 // skipped; the first malformed line fails the whole table, since a mount
 // table with holes would mislead the propagation links built on it.
@@ -133,6 +118,28 @@ func parseMountinfo(data []byte) ([]Mount, error) {
 			return nil, fmt.Errorf("line %d: %w", lineNo, err)
 		}
 		mounts = append(mounts, m)
+	}
+	return mounts, nil
+}
+
+// parseNSFSMounts parses only the nsfs mounts of a mountinfo file: those
+// are the namespaces bind mounts hold, and a host's table may have
+// thousands of other lines. It fails only on a malformed nsfs line.
+func parseNSFSMounts(data []byte) ([]Mount, error) {
+	var mounts []Mount
+	for lineNo := 1; len(data) > 0; lineNo++ {
+		line, rest, _ := bytes.Cut(data, []byte{'\n'})
+		data = rest
+		if !bytes.Contains(line, []byte(" - nsfs ")) {
+			continue
+		}
+		m, err := parseMountinfoLine(string(line))
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", lineNo, err)
+		}
+		if m.FSType == "nsfs" {
+			mounts = append(mounts, m)
+		}
 	}
 	return mounts, nil
 }

@@ -83,7 +83,7 @@ func TestMountinfoParseFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := readMountinfo(mountinfoFile(tt.file))
+			got, err := readParsed(mountinfoFile(tt.file), parseMountinfo)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,11 +126,11 @@ func TestMountinfoReadErrors(t *testing.T) {
 		notExist bool
 	}{
 		{"missing file", mountinfoFile("missing.txt"), "read testdata/mountinfo/missing.txt: ", true},
-		{"bad line", mountinfoFile("bad.txt"), `parse testdata/mountinfo/bad.txt: line 3: no "-" after the optional fields`, false},
+		{"bad line", mountinfoFile("bad.txt"), `testdata/mountinfo/bad.txt: line 3: no "-" after the optional fields`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			mounts, err := readMountinfo(tt.path)
+			mounts, err := readParsed(tt.path, parseMountinfo)
 			if err == nil {
 				t.Fatalf("got %d mounts, want an error", len(mounts))
 			}
@@ -147,7 +147,7 @@ func TestMountinfoReadErrors(t *testing.T) {
 // TestMountinfoReadProc reads the live table, which procfs reports as
 // zero bytes long.
 func TestMountinfoReadProc(t *testing.T) {
-	mounts, err := readMountinfo("/proc/self/mountinfo")
+	mounts, err := readParsed("/proc/self/mountinfo", parseMountinfo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,5 +328,37 @@ func BenchmarkParseMountinfo(b *testing.B) {
 		if len(mounts) != 5000 {
 			b.Fatalf("got %d mounts", len(mounts))
 		}
+	}
+}
+
+// TestParseNSFSMounts checks the nsfs-only parser keeps exactly the nsfs
+// mounts the full parser finds, and still rejects a malformed nsfs line.
+func TestParseNSFSMounts(t *testing.T) {
+	for _, file := range []string{"host.txt", "chroot-propagation.txt", "crafted.txt", "empty.txt"} {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile(mountinfoFile(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := parseMountinfo(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []Mount
+			for _, m := range all {
+				if m.FSType == "nsfs" {
+					want = append(want, m)
+				}
+			}
+			got, err := parseNSFSMounts(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkMounts(t, got, want)
+		})
+	}
+	bad := []byte("22 1 0:4 net:[1] /run/netns/a rw - nsfs nsfs rw\n23 1 0:4 net:[2] /run/netns/b rw shared: - nsfs nsfs rw\n")
+	if mounts, err := parseNSFSMounts(bad); err == nil || !strings.HasPrefix(err.Error(), "line 2: ") {
+		t.Errorf("malformed nsfs line: got %d mounts and error %v, want an error for line 2", len(mounts), err)
 	}
 }

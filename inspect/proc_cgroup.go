@@ -9,12 +9,6 @@ import (
 	"strings"
 )
 
-// readCgroup reads /proc/PID/cgroup under procRoot and returns the
-// process's cgroup path as parseCgroup picks it.
-func readCgroup(procRoot string, pid int) (string, error) {
-	return readParsed(filepath.Join(procRoot, strconv.Itoa(pid), "cgroup"), parseCgroup)
-}
-
 // readCgroupInfo returns the root of the cgroup namespace of process pid,
 // as the scanner sees it.
 //

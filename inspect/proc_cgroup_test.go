@@ -112,7 +112,7 @@ func TestCgroupNSRoot(t *testing.T) {
 }
 
 func TestReadCgroupSelf(t *testing.T) {
-	got, err := readCgroup("/proc", os.Getpid())
+	got, err := readParsed("/proc/self/cgroup", parseCgroup)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestReadCgroupSelf(t *testing.T) {
 
 func TestReadCgroupErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := readCgroup(dir, 1); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := readParsed(filepath.Join(dir, strconv.Itoa(1), "cgroup"), parseCgroup); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("readCgroup: error %v, want fs.ErrNotExist", err)
 	}
 	if _, err := readCgroupInfo(dir, 1); !errors.Is(err, fs.ErrNotExist) {
@@ -140,7 +140,7 @@ func TestReadCgroupErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "4", "cgroup"), []byte("0::x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readCgroup(dir, 4); err == nil || !strings.Contains(err.Error(), "4/cgroup: parse cgroup line 1") {
+	if _, err := readParsed(filepath.Join(dir, strconv.Itoa(4), "cgroup"), parseCgroup); err == nil || !strings.Contains(err.Error(), "4/cgroup: parse cgroup line 1") {
 		t.Errorf("readCgroup: error %v", err)
 	}
 	if _, err := readCgroupInfo(dir, 4); err == nil || !strings.Contains(err.Error(), "4/cgroup: parse cgroup line 1") {
@@ -189,7 +189,7 @@ func TestReadCgroupInfoRoot(t *testing.T) {
 
 	check := func(wantPath string) {
 		t.Helper()
-		if got, err := readCgroup("/proc", pid); err != nil || got != wantPath {
+		if got, err := readParsed(filepath.Join("/proc", strconv.Itoa(pid), "cgroup"), parseCgroup); err != nil || got != wantPath {
 			t.Errorf("readCgroup: got %q, %v; want %q", got, err, wantPath)
 		}
 		info, err := readCgroupInfo("/proc", pid)

@@ -8,12 +8,11 @@ import (
 
 // procStat is what a scan takes from /proc/PID/stat.
 type procStat struct {
-	PID        int
-	Comm       string
-	State      byte
-	PPID       int
-	NumThreads int
-	StartTime  uint64
+	PID       int
+	Comm      string
+	State     byte
+	PPID      int
+	StartTime uint64
 }
 
 // parseStat parses /proc/PID/stat. The command name may hold spaces and
@@ -52,10 +51,6 @@ func parseStat(data []byte) (procStat, error) {
 		case 4:
 			if st.PPID, err = atoi(value); err != nil {
 				return st, fmt.Errorf("parse stat: ppid: %w", err)
-			}
-		case 20:
-			if st.NumThreads, err = atoi(value); err != nil {
-				return st, fmt.Errorf("parse stat: num_threads: %w", err)
 			}
 		case 22:
 			if st.StartTime, err = strconv.ParseUint(string(value), 10, 64); err != nil {

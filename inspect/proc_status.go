@@ -3,8 +3,6 @@ package inspect
 import (
 	"bytes"
 	"fmt"
-	"path/filepath"
-	"strconv"
 )
 
 // procStatus is what a scan takes from /proc/PID/status.
@@ -38,11 +36,6 @@ const (
 	seenThreads
 	seenRequired = seenName | seenTgid | seenPPid | seenUID | seenThreads
 )
-
-// readStatus reads and parses /proc/PID/status under procRoot.
-func readStatus(procRoot string, pid int) (procStatus, error) {
-	return readParsed(filepath.Join(procRoot, strconv.Itoa(pid), "status"), parseStatus)
-}
 
 // parseStatus parses the fields of /proc/PID/status a scan needs. It walks
 // the file a line at a time without copying, so the ~50 lines it ignores

@@ -120,7 +120,7 @@ func TestParseStatusErrors(t *testing.T) {
 }
 
 func TestReadStatusSelf(t *testing.T) {
-	st, err := readStatus("/proc", os.Getpid())
+	st, err := readParsed("/proc/self/status", parseStatus)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestReadStatusSelf(t *testing.T) {
 
 func TestReadStatusErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := readStatus(dir, 1); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), filepath.Join(dir, "1", "status")) {
+	if _, err := readParsed(filepath.Join(dir, strconv.Itoa(1), "status"), parseStatus); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), filepath.Join(dir, "1", "status")) {
 		t.Errorf("missing file: error %v, want fs.ErrNotExist naming the path", err)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "7"), 0o755); err != nil {
@@ -144,7 +144,7 @@ func TestReadStatusErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "7", "status"), []byte("Name:\tx\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readStatus(dir, 7); err == nil || !strings.Contains(err.Error(), "7/status: parse status: missing Tgid") {
+	if _, err := readParsed(filepath.Join(dir, strconv.Itoa(7), "status"), parseStatus); err == nil || !strings.Contains(err.Error(), "7/status: parse status: missing Tgid") {
 		t.Errorf("bad file: error %v", err)
 	}
 }
@@ -155,7 +155,7 @@ func TestReadStatusPIDNamespaceRoot(t *testing.T) {
 	requireRoot(t)
 	unshare := startProbe(t, "unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "sleep", "1000")
 	child := forkedChild(t, unshare, "sleep")
-	st, err := readStatus("/proc", child)
+	st, err := readParsed(filepath.Join("/proc", strconv.Itoa(child), "status"), parseStatus)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,7 +141,7 @@ func TestPropagationPeerGroupsRoot(t *testing.T) {
 	tables := make(map[NamespaceID][]Mount)
 	id1, id2 := mountNSOf(t, pid1), mountNSOf(t, pid2)
 	for pid, id := range map[int]NamespaceID{pid1: id1, pid2: id2} {
-		mounts, err := readMountinfo("/proc/" + strconv.Itoa(pid) + "/mountinfo")
+		mounts, err := readParsed("/proc/"+strconv.Itoa(pid)+"/mountinfo", parseMountinfo)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,23 +3,30 @@ package inspect
 import (
 	"errors"
 	"fmt"
-	"io/fs"
+	"maps"
 	"os"
 	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
 
-// Options choose what a scan reads beyond every task's namespace links,
-// parent, command name, state, start time and uid. Each costs time on a
-// busy host, so a caller asks only for what it shows.
+// Options choose what a scan reads beyond every task's namespace links and
+// owner. Each costs time on a busy host, so a caller asks only for what it
+// shows.
 type Options struct {
 	// ProcRoot is where procfs is mounted; "/proc" when empty.
 	ProcRoot string
+	// Lazy skips what a caller needs only for the processes it shows:
+	// each process's parent, command name, state and start time (from
+	// stat) and its NSpid (from status). Snapshot.Fill reads them for the
+	// processes shown. Pids 1 and 2 are read in full: they name the
+	// initial namespaces.
+	Lazy bool
 	// Cmdline reads every process's command line; without it, callers
-	// read the few they show with Snapshot.ReadCmdline.
+	// read the few they show with Snapshot.Fill.
 	Cmdline bool
 	// Threads finds threads whose namespaces differ from their leader's.
 	Threads bool
@@ -59,13 +66,14 @@ func Scan(opts Options) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	tasks, err := sc.scanTasks()
+	tasks, tables, err := sc.scanTasks()
 	if err != nil {
 		return nil, err
 	}
 	snap := sc.assemble(tasks)
+	snap.scannedBy = bootTicks()
 	if opts.BindMounts || opts.Mounts {
-		sc.scanMounts(snap)
+		sc.scanMounts(snap, tables)
 	}
 	if opts.FDs {
 		sc.scanFDs(snap)
@@ -90,6 +98,9 @@ type scanner struct {
 	nsfsDev  uint64
 	self     NamespaceSet // the scanner's own namespaces
 	linkPath [NumLinks]string
+	// mountNS holds the mount namespaces whose table a worker has taken
+	// on, so that each table is read once.
+	mountNS sync.Map
 
 	unreadableLinks atomic.Int64
 	unreadableOther atomic.Int64
@@ -120,16 +131,25 @@ func newScanner(opts Options) (*scanner, error) {
 	return sc, nil
 }
 
-// scanTasks reads every process in /proc with a pool of workers.
-func (sc *scanner) scanTasks() ([]*Process, error) {
+// scanWorker is what one goroutine of a scan reads into.
+type scanWorker struct {
+	buf    []byte
+	tasks  []*Process
+	tables map[NamespaceID][]Mount
+}
+
+// scanTasks reads every process in /proc with a pool of workers, and the
+// mount table of each mount namespace through the first process seen in
+// it when bind mounts or mounts are asked for.
+func (sc *scanner) scanTasks() ([]*Process, map[NamespaceID][]Mount, error) {
 	dir, err := os.Open(sc.opts.ProcRoot)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", sc.opts.ProcRoot, err)
+		return nil, nil, fmt.Errorf("open %s: %w", sc.opts.ProcRoot, err)
 	}
 	names, err := dir.Readdirnames(-1)
 	dir.Close()
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", sc.opts.ProcRoot, err)
+		return nil, nil, fmt.Errorf("list %s: %w", sc.opts.ProcRoot, err)
 	}
 	pids := make([]int, 0, len(names))
 	for _, name := range names {
@@ -137,115 +157,168 @@ func (sc *scanner) scanTasks() ([]*Process, error) {
 			pids = append(pids, pid)
 		}
 	}
-	results := make([][]*Process, sc.opts.Workers)
-	bufs := make([][]byte, sc.opts.Workers)
+	workers := make([]scanWorker, sc.opts.Workers)
 	parallel(len(pids), sc.opts.Workers, func(worker, i int) {
-		if bufs[worker] == nil {
-			bufs[worker] = make([]byte, 4096)
+		w := &workers[worker]
+		if w.buf == nil {
+			w.buf = make([]byte, 4096)
 		}
-		results[worker] = sc.readProcess(results[worker], pids[i], bufs[worker])
+		sc.readProcess(w, pids[i])
 	})
-	var all []*Process
-	for _, r := range results {
-		all = append(all, r...)
+	all := make([]*Process, 0, len(pids))
+	tables := make(map[NamespaceID][]Mount)
+	for _, w := range workers {
+		all = append(all, w.tasks...)
+		maps.Copy(tables, w.tables)
 	}
-	return all, nil
+	return all, tables, nil
 }
 
-// readProcess reads one process, and its threads where they differ, and
-// appends them to out. All reads go through a descriptor of the process's
-// /proc directory: if the pid is reused mid-read, the reads fail instead of
-// mixing two processes.
-func (sc *scanner) readProcess(out []*Process, pid int, buf []byte) []*Process {
+// readProcess reads one process, and its threads where they differ, into
+// w. All reads go through a descriptor of the process's /proc directory:
+// if the pid is reused mid-read, the reads fail instead of mixing two
+// processes.
+func (sc *scanner) readProcess(w *scanWorker, pid int) {
 	dirfd, err := unix.Open(sc.opts.ProcRoot+"/"+strconv.Itoa(pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return out
+		return
 	}
 	defer unix.Close(dirfd)
-	p, numThreads, ok := sc.readTask(dirfd, "", pid, buf)
+	full := !sc.opts.Lazy || pid <= 2
+	p, multiThreaded, ok := sc.readTask(dirfd, "", pid, full, &w.buf)
 	if !ok {
-		return out
+		return
 	}
-	p.TGID = pid
-	if p.Namespaces[LinkPID] != sc.self[LinkPID] {
-		sc.readStatus(dirfd, p, buf)
+	if full && p.Namespaces[LinkPID] != sc.self[LinkPID] {
+		sc.readStatus(dirfd, p, &w.buf)
 	}
 	if sc.opts.Cgroups && p.Namespaces != sc.self {
-		sc.readCgroup(dirfd, p, buf)
+		sc.readCgroup(dirfd, p, &w.buf)
 	}
 	if sc.opts.Cmdline {
-		p.Cmdline, _ = readCmdlineAt(dirfd, "cmdline", buf)
+		p.Cmdline, _ = readCmdlineAt(dirfd, "cmdline", &w.buf)
 	}
-	out = append(out, p)
-	if sc.opts.Threads && numThreads > 1 && p.Namespaces != (NamespaceSet{}) {
-		out = sc.readThreads(out, dirfd, p, buf)
+	if sc.opts.BindMounts || sc.opts.Mounts {
+		sc.readMountTable(w, dirfd, p.Namespaces[LinkMnt])
 	}
-	return out
+	w.tasks = append(w.tasks, p)
+	if sc.opts.Threads && multiThreaded && p.Namespaces != (NamespaceSet{}) {
+		sc.readThreads(w, dirfd, p)
+	}
 }
 
-// readTask reads the stat file and namespace links of the task under
-// dirfd/prefix. ok is false when the task is gone.
-func (sc *scanner) readTask(dirfd int, prefix string, pid int, buf []byte) (p *Process, numThreads int, ok bool) {
-	data, err := readFileAt(dirfd, prefix+"stat", buf)
-	if err != nil {
-		return nil, 0, false
+// readTask reads the namespace links and owner of the task under
+// dirfd/prefix, and with full its stat file. ok is false when the task is
+// gone; multiThreaded is true unless the task is the only thread of its
+// process.
+func (sc *scanner) readTask(dirfd int, prefix string, pid int, full bool, buf *[]byte) (p *Process, multiThreaded, ok bool) {
+	p = &Process{PID: pid, TGID: pid, UID: -1, lazy: !full}
+	if full {
+		data, err := readRecordAt(dirfd, prefix+"stat", buf)
+		if err != nil {
+			return nil, false, false
+		}
+		st, err := parseStat(data)
+		if err != nil {
+			return nil, false, false
+		}
+		p.PPID, p.Comm, p.State, p.StartTime = st.PPID, st.Comm, st.State, st.StartTime
 	}
-	st, err := parseStat(data)
-	if err != nil {
-		return nil, 0, false
-	}
-	p = &Process{PID: pid, TGID: pid, PPID: st.PPID, Comm: st.Comm, State: st.State, StartTime: st.StartTime, UID: -1}
+	// The owner of a process's task directory is the owner of the
+	// process, and its link count is two plus the number of threads.
+	// A thread's own directory tells the owner; it has no threads.
 	var fst unix.Stat_t
-	if unix.Fstatat(dirfd, prefix, &fst, unix.AT_EMPTY_PATH) == nil {
-		p.UID = int(fst.Uid)
+	dir := "task"
+	if prefix != "" {
+		dir = prefix
 	}
+	if unix.Fstatat(dirfd, dir, &fst, 0) == nil {
+		p.UID = int(fst.Uid)
+		multiThreaded = prefix == "" && fst.Nlink != 3
+	}
+	missing, unreadable := 0, 0
 	for l := Link(0); l < NumLinks; l++ {
-		n, err := unix.Readlinkat(dirfd, prefix+sc.linkPath[l], buf)
+		n, err := unix.Readlinkat(dirfd, prefix+sc.linkPath[l], *buf)
 		switch {
 		case err == nil:
-			if _, ino, err := parseNSLink(buf[:n]); err == nil {
+			if _, ino, err := parseNSLink((*buf)[:n]); err == nil {
 				p.Namespaces[l] = NamespaceID{sc.nsfsDev, ino}
 			}
 		case errors.Is(err, unix.ESRCH):
-			return nil, 0, false
+			return nil, false, false
 		case errors.Is(err, unix.ENOENT):
 			// An older kernel without this namespace type, or a task
-			// that just exited: the next read tells which.
+			// that exited (a zombie has no namespaces).
+			missing++
 		default:
-			sc.unreadableLinks.Add(1)
+			unreadable++
 		}
 	}
-	return p, st.NumThreads, true
+	if missing == int(NumLinks) {
+		return nil, false, false
+	}
+	sc.unreadableLinks.Add(int64(unreadable))
+	return p, multiThreaded, true
 }
 
-// readThreads appends the threads of leader whose namespaces differ from
+// readThreads adds to w the threads of leader whose namespaces differ from
 // the leader's.
-func (sc *scanner) readThreads(out []*Process, dirfd int, leader *Process, buf []byte) []*Process {
+func (sc *scanner) readThreads(w *scanWorker, dirfd int, leader *Process) {
 	tids, err := readDirNamesAt(dirfd, "task")
 	if err != nil {
-		return out
+		return
 	}
 	for _, name := range tids {
 		tid, err := strconv.Atoi(name)
 		if err != nil || tid == leader.PID {
 			continue
 		}
-		t, _, ok := sc.readTask(dirfd, "task/"+name+"/", tid, buf)
+		t, _, ok := sc.readTask(dirfd, "task/"+name+"/", tid, !leader.lazy, &w.buf)
 		if !ok || t.Namespaces == leader.Namespaces {
 			continue
 		}
 		t.TGID = leader.PID
 		t.NSpid = leader.NSpid
-		out = append(out, t)
+		w.tasks = append(w.tasks, t)
 	}
-	return out
+}
+
+// readMountTable reads the mount table of mount namespace mnt through
+// dirfd, unless another worker has it already. Without Options.Mounts only
+// the nsfs mounts are kept: they are all bind-mount holders need. A table
+// that cannot be read here is left for the next process in mnt, or for
+// scanMounts.
+func (sc *scanner) readMountTable(w *scanWorker, dirfd int, mnt NamespaceID) {
+	if mnt.IsZero() {
+		return
+	}
+	if _, taken := sc.mountNS.LoadOrStore(mnt, true); taken {
+		return
+	}
+	data, err := readFileAt(dirfd, "mountinfo", &w.buf)
+	var mounts []Mount
+	if err == nil {
+		if sc.opts.Mounts {
+			mounts, err = parseMountinfo(data)
+		} else {
+			mounts, err = parseNSFSMounts(data)
+		}
+	}
+	if err != nil {
+		sc.mountNS.Delete(mnt)
+		return
+	}
+	if w.tables == nil {
+		w.tables = make(map[NamespaceID][]Mount)
+	}
+	w.tables[mnt] = mounts
 }
 
 // readStatus adds what only /proc/PID/status has: the pid in each nested
 // pid namespace. It is read only for processes outside the scanner's pid
 // namespace, where it says something the pid does not.
-func (sc *scanner) readStatus(dirfd int, p *Process, buf []byte) {
-	data, err := readFileAt(dirfd, "status", buf)
+func (sc *scanner) readStatus(dirfd int, p *Process, buf *[]byte) {
+	data, err := readRecordAt(dirfd, "status", buf)
 	if err != nil {
 		return
 	}
@@ -257,8 +330,8 @@ func (sc *scanner) readStatus(dirfd int, p *Process, buf []byte) {
 // readCgroup adds the process's cgroup and the container it suggests. It
 // is read only for processes in some namespace of their own, as container
 // processes always are.
-func (sc *scanner) readCgroup(dirfd int, p *Process, buf []byte) {
-	data, err := readFileAt(dirfd, "cgroup", buf)
+func (sc *scanner) readCgroup(dirfd int, p *Process, buf *[]byte) {
+	data, err := readRecordAt(dirfd, "cgroup", buf)
 	if err != nil {
 		return
 	}
@@ -266,87 +339,4 @@ func (sc *scanner) readCgroup(dirfd int, p *Process, buf []byte) {
 		p.Cgroup = path
 		p.Container = containerFromCgroup(path)
 	}
-}
-
-// readFileAt reads a /proc file relative to dirfd into buf, growing it if
-// needed; the result aliases buf when it fits.
-func readFileAt(dirfd int, name string, buf []byte) ([]byte, error) {
-	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer unix.Close(fd)
-	n := 0
-	for {
-		m, err := unix.Read(fd, buf[n:])
-		if err != nil {
-			return nil, err
-		}
-		if m == 0 {
-			return buf[:n], nil
-		}
-		n += m
-		if n == len(buf) {
-			buf = append(buf, make([]byte, len(buf))...)
-		}
-	}
-}
-
-// readCmdlineAt reads a NUL-separated argument vector.
-func readCmdlineAt(dirfd int, name string, buf []byte) ([]string, error) {
-	data, err := readFileAt(dirfd, name, buf)
-	if err != nil {
-		return nil, err
-	}
-	args := []string{}
-	for len(data) > 0 {
-		end := 0
-		for end < len(data) && data[end] != 0 {
-			end++
-		}
-		args = append(args, string(data[:end]))
-		if end == len(data) {
-			break
-		}
-		data = data[end+1:]
-	}
-	return args, nil
-}
-
-// readDirNamesAt lists a directory relative to dirfd.
-func readDirNamesAt(dirfd int, name string) ([]string, error) {
-	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	f := os.NewFile(uintptr(fd), name)
-	defer f.Close()
-	return f.Readdirnames(-1)
-}
-
-// ReadCmdline fills in p.Cmdline if the scan did not read it, checking the
-// pid still belongs to the same process.
-func (s *Snapshot) ReadCmdline(p *Process) error {
-	if p.Cmdline != nil {
-		return nil
-	}
-	dirfd, err := unix.Open(fmt.Sprintf("%s/%d", s.ProcRoot, p.TGID), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("read command line of %d: %w", p.PID, err)
-	}
-	defer unix.Close(dirfd)
-	buf := make([]byte, 4096)
-	data, err := readFileAt(dirfd, "stat", buf)
-	if err != nil {
-		return fmt.Errorf("read command line of %d: %w", p.PID, err)
-	}
-	if st, err := parseStat(data); err != nil || st.StartTime != p.StartTime {
-		return fmt.Errorf("read command line of %d: %w", p.PID, fs.ErrNotExist)
-	}
-	args, err := readCmdlineAt(dirfd, "cmdline", buf)
-	if err != nil {
-		return fmt.Errorf("read command line of %d: %w", p.PID, err)
-	}
-	p.Cmdline = args
-	return nil
 }

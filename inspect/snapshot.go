@@ -13,6 +13,7 @@ func (sc *scanner) assemble(tasks []*Process) *Snapshot {
 		ProcRoot:   sc.opts.ProcRoot,
 		Processes:  make(map[int]*Process, len(tasks)),
 		Namespaces: make(map[NamespaceID]*Namespace),
+		self:       sc.self,
 	}
 	for _, p := range tasks {
 		snap.Processes[p.PID] = p
