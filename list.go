@@ -121,7 +121,7 @@ func runList(args []string, stdout io.Writer) error {
 		opts.Cgroups = true
 	}
 	if slices.Contains(cols, "HOLDERS") {
-		opts.FDs = true
+		opts.FDs, opts.ForChildren = true, true
 	}
 	snap, err := inspect.Scan(opts)
 	if err != nil {

@@ -34,7 +34,7 @@ func runPS(args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
-	snap, err := inspect.Scan(inspect.Options{Cmdline: true, Threads: true})
+	snap, err := inspect.Scan(inspect.Options{Cmdline: true, ForChildren: true, Threads: true})
 	if err != nil {
 		return err
 	}

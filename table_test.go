@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -72,11 +72,11 @@ func TestChooseColumns(t *testing.T) {
 }
 
 func TestJSONObjectKeepsOrder(t *testing.T) {
-	data, err := json.Marshal(jsonObject{{"ns", 1}, {"type", "net"}, {"command", nil}})
-	if err != nil {
+	var b strings.Builder
+	if err := writeJSON(&b, jsonObject{{"ns", 1}, {"type", "net"}, {"command", nil}}); err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"ns":1,"type":"net","command":null}`; string(data) != want {
-		t.Errorf("got %s, want %s", data, want)
+	if want := "{\n   \"ns\": 1,\n   \"type\": \"net\",\n   \"command\": null\n}\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }

@@ -18,8 +18,10 @@
 # Use 10000 for the peak-RSS target. Knobs, from the environment: RUNS (5),
 # IDLE_RUNS (15), RSS_RUNS (3), CHUNK (500), SETTLE (the longest wait, 30 s,
 # for the CPUs to be 90% idle before measuring: tearing down thousands of
-# processes and namespaces keeps the kernel busy for a while); go build's
-# own, such as CGO_ENABLED=0 for a static binary.
+# processes and namespaces keeps the kernel busy for a while), and
+# CGO_ENABLED: 0 by default, to time the static binary nsdive ships as
+# (README, "Install"); CGO_ENABLED=1 times what a plain `go build` makes
+# where gcc is installed.
 #
 # It needs root (lsns and nsdive see only your own processes otherwise, and
 # unshare needs it), go, lsns, unshare, setsid and pgrep; it installs GNU
@@ -261,7 +263,8 @@ row() {
 	}'
 }
 
-echo "building nsdive from $repo (CGO_ENABLED=$(go env CGO_ENABLED))"
+export CGO_ENABLED=${CGO_ENABLED:-0}
+echo "building nsdive from $repo (CGO_ENABLED=$CGO_ENABLED)"
 (cd "$repo" && go build -o "$tmp/nsdive" .) || die "go build failed"
 echo "$(nproc) CPUs, $(lsns --version), $RUNS runs each (medians), peak RSS the largest of $RSS_RUNS runs"
 echo "nsns: namespaces listed; ns/process: nsdive's time over the processes in /proc;"

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -28,6 +29,10 @@ type Options struct {
 	// Cmdline reads every process's command line; without it, callers
 	// read the few they show with Snapshot.Fill.
 	Cmdline bool
+	// ForChildren reads pid_for_children and time_for_children, the
+	// namespaces a process's next children will join, and so finds the
+	// namespaces held only by them (see HeldForChildren).
+	ForChildren bool
 	// Threads finds threads whose namespaces differ from their leader's.
 	Threads bool
 	// Cgroups reads the cgroup of every process outside the initial
@@ -50,8 +55,8 @@ type Options struct {
 
 // Everything returns options that read the whole snapshot.
 func Everything() Options {
-	return Options{Cmdline: true, Threads: true, Cgroups: true, BindMounts: true,
-		FDs: true, Mounts: true, Hierarchy: true, Details: true}
+	return Options{Cmdline: true, ForChildren: true, Threads: true, Cgroups: true,
+		BindMounts: true, FDs: true, Mounts: true, Hierarchy: true, Details: true}
 }
 
 // Scan reads /proc and returns a snapshot of the host's namespaces.
@@ -96,8 +101,9 @@ func Scan(opts Options) (*Snapshot, error) {
 type scanner struct {
 	opts     Options
 	nsfsDev  uint64
-	self     NamespaceSet // the scanner's own namespaces
-	linkPath [NumLinks]string
+	self     NamespaceSet     // the scanner's own namespaces
+	links    []Link           // the links each task is read for
+	linkPath [NumLinks][]byte // "ns/NAME" and a NUL, for readlinkat
 	// mountNS holds the mount namespaces whose table a worker has taken
 	// on, so that each table is read once.
 	mountNS sync.Map
@@ -109,7 +115,10 @@ type scanner struct {
 func newScanner(opts Options) (*scanner, error) {
 	sc := &scanner{opts: opts}
 	for l := Link(0); l < NumLinks; l++ {
-		sc.linkPath[l] = "ns/" + l.Name()
+		sc.linkPath[l] = []byte("ns/" + l.Name() + "\x00")
+		if opts.ForChildren || !l.ForChildren() {
+			sc.links = append(sc.links, l)
+		}
 	}
 	if _, err := os.Stat(opts.ProcRoot); err != nil {
 		return nil, fmt.Errorf("open proc root: %w", err)
@@ -122,7 +131,7 @@ func newScanner(opts Options) (*scanner, error) {
 	}
 	var buf [64]byte
 	for l := Link(0); l < NumLinks; l++ {
-		if n, err := unix.Readlink(opts.ProcRoot+"/self/"+sc.linkPath[l], buf[:]); err == nil {
+		if n, err := unix.Readlink(opts.ProcRoot+"/self/ns/"+l.Name(), buf[:]); err == nil {
 			if _, ino, err := parseNSLink(buf[:n]); err == nil {
 				sc.self[l] = NamespaceID{sc.nsfsDev, ino}
 			}
@@ -237,8 +246,12 @@ func (sc *scanner) readTask(dirfd int, prefix string, pid int, full bool, buf *[
 		multiThreaded = prefix == "" && fst.Nlink != 3
 	}
 	missing, unreadable := 0, 0
-	for l := Link(0); l < NumLinks; l++ {
-		n, err := unix.Readlinkat(dirfd, prefix+sc.linkPath[l], *buf)
+	for _, l := range sc.links {
+		path := sc.linkPath[l]
+		if prefix != "" {
+			path = append([]byte(prefix), path...)
+		}
+		n, err := readlinkat(dirfd, path, *buf)
 		switch {
 		case err == nil:
 			if _, ino, err := parseNSLink((*buf)[:n]); err == nil {
@@ -254,7 +267,7 @@ func (sc *scanner) readTask(dirfd int, prefix string, pid int, full bool, buf *[
 			unreadable++
 		}
 	}
-	if missing == int(NumLinks) {
+	if missing == len(sc.links) {
 		return nil, false, false
 	}
 	sc.unreadableLinks.Add(int64(unreadable))
@@ -339,4 +352,16 @@ func (sc *scanner) readCgroup(dirfd int, p *Process, buf *[]byte) {
 		p.Cgroup = path
 		p.Container = containerFromCgroup(path)
 	}
+}
+
+// readlinkat is unix.Readlinkat for a NUL-terminated path, which saves the
+// allocation unix.Readlinkat makes for the C string: a scan reads ten
+// links per process.
+func readlinkat(dirfd int, path, buf []byte) (int, error) {
+	n, _, errno := unix.Syscall6(unix.SYS_READLINKAT, uintptr(dirfd), uintptr(unsafe.Pointer(&path[0])),
+		uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0, 0)
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
 }

@@ -16,7 +16,7 @@ func BenchmarkScan(b *testing.B) {
 		name string
 		opts Options
 	}{
-		{"list", Options{BindMounts: true, Threads: true}},
+		{"list", Options{Lazy: true, BindMounts: true, Threads: true}},
 		{"everything", Everything()},
 	}
 	for _, bm := range benchmarks {

@@ -19,7 +19,7 @@ func TestScanNestedNamespaces(t *testing.T) {
 	n := startNested(t)
 
 	t.Run("membership", func(t *testing.T) {
-		snap := mustScan(t, Options{})
+		snap := mustScan(t, Options{ForChildren: true})
 		p := snap.Processes[n.init]
 		if p == nil {
 			t.Fatalf("pid %d (the fixture's sleep) is not in the snapshot", n.init)
@@ -69,6 +69,15 @@ func TestScanNestedNamespaces(t *testing.T) {
 		}
 		if got := snap.Namespaces[n.ns[Net]].NumProcs(); got != 2 {
 			t.Errorf("net namespace NumProcs = %d, want 2 (unshare and the sleep)", got)
+		}
+		without := mustScan(t, Options{Lazy: true})
+		if p := without.Processes[n.unshare]; p == nil || !p.Namespaces[LinkPIDForChildren].IsZero() {
+			t.Errorf("unshare without ForChildren = %+v, want its pid_for_children link unread", p)
+		}
+		for _, typ := range []Type{PID, Time} {
+			if ns := without.Namespaces[n.ns[typ]]; ns == nil || len(ns.Holders) != 0 {
+				t.Errorf("%s namespace without ForChildren = %+v, want it with its member and no holder", typ, ns)
+			}
 		}
 	})
 

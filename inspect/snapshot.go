@@ -15,6 +15,17 @@ func (sc *scanner) assemble(tasks []*Process) *Snapshot {
 		Namespaces: make(map[NamespaceID]*Namespace),
 		self:       sc.self,
 	}
+	// Size each namespace's member list first: the initial namespaces
+	// have nearly every process, and growing their lists by appending
+	// would leave as much garbage again.
+	members := make(map[NamespaceID]int)
+	for _, p := range tasks {
+		for l := Link(0); l < NumLinks; l++ {
+			if id := p.Namespaces[l]; !id.IsZero() && !l.ForChildren() {
+				members[id]++
+			}
+		}
+	}
 	for _, p := range tasks {
 		snap.Processes[p.PID] = p
 		readable := false
@@ -25,6 +36,9 @@ func (sc *scanner) assemble(tasks []*Process) *Snapshot {
 			}
 			readable = true
 			ns := snap.namespace(id, l.Type())
+			if ns.Processes == nil {
+				ns.Processes = make([]*Process, 0, members[id])
+			}
 			ns.Processes = append(ns.Processes, p)
 		}
 		if !readable && !p.IsThread() {
