@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/nsdive/nsdive/internal/nstest"
 )
 
 // lsnsRow is one namespace as `lsns -J` and `nsdive list --json` print it.
@@ -46,7 +48,7 @@ func (o lsnsOutput) byNS() map[uint64]lsnsRow {
 // count may stray from lsns's by a few. lsns lists only namespaces with
 // processes: those nsdive finds held by mounts alone are left out.
 func TestListMatchesLsns(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	if _, err := exec.LookPath("lsns"); err != nil {
 		t.Fatal("lsns (util-linux) is needed: ", err)
 	}
@@ -71,11 +73,11 @@ func TestListMatchesLsns(t *testing.T) {
 		got := o.byNS()
 		after := lsns()
 		problems = compareWithLsns(before, got, after, slack)
-		for _, typ := range namespaceTypes {
+		for _, typ := range nstest.Types {
 			id := n.ns[typ]
-			if before[id].NProcs != n.nprocs(typ) || got[id].NProcs != n.nprocs(typ) || after[id].NProcs != n.nprocs(typ) {
+			if before[id].NProcs != n.NProcs(typ) || got[id].NProcs != n.NProcs(typ) || after[id].NProcs != n.NProcs(typ) {
 				problems = append(problems, fmt.Sprintf("the fixture's %s namespace %d: lsns %d then %d processes, nsdive %d; want %d",
-					typ, id, before[id].NProcs, after[id].NProcs, got[id].NProcs, n.nprocs(typ)))
+					typ, id, before[id].NProcs, after[id].NProcs, got[id].NProcs, n.NProcs(typ)))
 			}
 		}
 		if len(problems) == 0 {

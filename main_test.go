@@ -12,20 +12,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nsdive/nsdive/internal/nstest"
 )
 
 // These tests run the nsdive binary, built once by TestMain, against the
-// namespaces of main_fixtures_test.go and, in lsns_test.go, against lsns.
-// Every name they create carries the test binary's pid, and every process
-// they start carries fixtureMarker in its environment, so TestMain can
-// check none is left.
+// namespaces nstest builds (see main_fixtures_test.go) and, in
+// lsns_test.go, against lsns.
 
-var (
-	// nsdiveBin is the binary under test.
-	nsdiveBin     string
-	fixtureMarker = "NSDIVE_MAIN_TEST=" + strconv.Itoa(os.Getpid())
-	fixtureName   = "nsdive-test-" + strconv.Itoa(os.Getpid())
-)
+// nsdiveBin is the binary under test.
+var nsdiveBin string
 
 // TestMain builds the binary into a temporary directory, runs the tests
 // and fails the run if they left a namespace, mount or process behind.
@@ -43,51 +39,11 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
-	if left := leftovers(); len(left) > 0 {
+	if left := nstest.Leftovers(); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "the tests left behind:\n  %s\n", strings.Join(left, "\n  "))
 		code = 1
 	}
 	os.Exit(code)
-}
-
-// leftovers lists the network namespaces, nsfs mounts and processes of
-// these tests that outlived them.
-func leftovers() []string {
-	var left []string
-	entries, _ := os.ReadDir("/run/netns")
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), fixtureName) {
-			left = append(left, "/run/netns/"+e.Name())
-		}
-	}
-	mountinfo, _ := os.ReadFile("/proc/self/mountinfo")
-	for line := range strings.Lines(string(mountinfo)) {
-		if strings.Contains(line, fixtureName) {
-			left = append(left, "mount "+strings.TrimSpace(line))
-		}
-	}
-	environs, _ := filepath.Glob("/proc/[0-9]*/environ")
-	for _, name := range environs {
-		env, err := os.ReadFile(name)
-		if err == nil && slices.Contains(strings.Split(string(env), "\x00"), fixtureMarker) {
-			left = append(left, "process "+filepath.Base(filepath.Dir(name)))
-		}
-	}
-	return left
-}
-
-// requireRoot skips a test that needs root and real namespaces when not
-// root; under CI (NSDIVE_REQUIRE_ROOT=1) a skip would hide a failure, so the
-// test fails instead.
-func requireRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("NSDIVE_REQUIRE_ROOT") != "" {
-		t.Fatal("this test needs root, and NSDIVE_REQUIRE_ROOT is set: run the tests as root")
-	}
-	t.Skip("needs root to create namespaces; run as root to include it")
 }
 
 // runNsdive runs the binary and returns what it wrote and its exit status.
@@ -155,18 +111,18 @@ func TestBadInputExits1(t *testing.T) {
 }
 
 func TestListJSON(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	f := startFixtures(t)
 	var out lsnsOutput
 	nsdiveJSON(t, &out, "list", "--json")
 	got := out.byNS()
-	for _, typ := range namespaceTypes {
+	for _, typ := range nstest.Types {
 		r, ok := got[f.nested.ns[typ]]
 		switch {
 		case !ok:
 			t.Errorf("the fixture's %s namespace %d is missing", typ, f.nested.ns[typ])
-		case r.Type != typ || r.NProcs != f.nested.nprocs(typ) || r.PID == nil || *r.PID != f.nested.lowest(typ):
-			t.Errorf("the fixture's %s namespace: %+v, want type %s, %d processes, pid %d", typ, r, typ, f.nested.nprocs(typ), f.nested.lowest(typ))
+		case r.Type != typ || r.NProcs != f.nested.NProcs(typ) || r.PID == nil || *r.PID != f.nested.Lowest(typ):
+			t.Errorf("the fixture's %s namespace: %+v, want type %s, %d processes, pid %d", typ, r, typ, f.nested.NProcs(typ), f.nested.Lowest(typ))
 		case r.User == nil || *r.User != "root" || r.Command == nil || *r.Command == "":
 			t.Errorf("the fixture's %s namespace: user %v, command %v; want root and a command", typ, r.User, r.Command)
 		}
@@ -248,7 +204,7 @@ type snapshotJSON struct {
 }
 
 func TestListDetailsJSON(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	f := startFixtures(t)
 	var snap snapshotJSON
 	nsdiveJSON(t, &snap, "list", "--json", "--details")
@@ -259,19 +215,19 @@ func TestListDetailsJSON(t *testing.T) {
 	for i, ns := range snap.Namespaces {
 		byNS[ns.NS] = i
 	}
-	selfMnt := inoAt("/proc/self/ns/mnt")
+	selfMnt := nstest.IDAt("/proc/self/ns/mnt").Ino
 	userNS := f.nested.ns["user"]
 
-	for _, typ := range namespaceTypes {
+	for _, typ := range nstest.Types {
 		i, ok := byNS[f.nested.ns[typ]]
 		if !ok {
 			t.Errorf("the fixture's %s namespace is missing", typ)
 			continue
 		}
 		ns := snap.Namespaces[i]
-		if ns.Type != typ || ns.NProcs != f.nested.nprocs(typ) || !slices.Contains(ns.PIDs, f.nested.init) || ns.Initial {
+		if ns.Type != typ || ns.NProcs != f.nested.NProcs(typ) || !slices.Contains(ns.PIDs, f.nested.Init) || ns.Initial {
 			t.Errorf("the fixture's %s namespace: type %s, nprocs %d, pids %v, initial %v; want %d processes with %d, not initial",
-				typ, ns.Type, ns.NProcs, ns.PIDs, ns.Initial, f.nested.nprocs(typ), f.nested.init)
+				typ, ns.Type, ns.NProcs, ns.PIDs, ns.Initial, f.nested.NProcs(typ), f.nested.Init)
 		}
 		if typ != "user" && (ns.Owner == nil || *ns.Owner != userNS) {
 			t.Errorf("the fixture's %s namespace: owner %v, want %d", typ, ns.Owner, userNS)
@@ -295,7 +251,7 @@ func TestListDetailsJSON(t *testing.T) {
 		mntns            uint64
 		pid, fd          int
 	}{
-		{"bound at /run/netns", "mount", "/run/netns/" + fixtureName, f.mounted, selfMnt, 0, 0},
+		{"bound at /run/netns", "mount", "/run/netns/" + nstest.Name, f.mounted, selfMnt, 0, 0},
 		{"held by a descriptor", "fd", "", f.fdHeld, 0, f.fdHolder, 3},
 	} {
 		i, ok := byNS[held.ino]
@@ -322,12 +278,12 @@ func TestListDetailsJSON(t *testing.T) {
 			t.Errorf("process %d has no start time", p.PID)
 		}
 		switch p.PID {
-		case f.nested.init:
+		case f.nested.Init:
 			sleep = true
-			if !slices.Equal(p.NSpid, []int{f.nested.init, 1}) || len(p.NotInitial) != 10 {
-				t.Errorf("the fixture's sleep: nspid %v, not_initial %v; want [%d 1] and all ten links", p.NSpid, p.NotInitial, f.nested.init)
+			if !slices.Equal(p.NSpid, []int{f.nested.Init, 1}) || len(p.NotInitial) != 10 {
+				t.Errorf("the fixture's sleep: nspid %v, not_initial %v; want [%d 1] and all ten links", p.NSpid, p.NotInitial, f.nested.Init)
 			}
-			for _, typ := range namespaceTypes {
+			for _, typ := range nstest.Types {
 				if id := p.Namespaces[typ]; id == nil || *id != f.nested.ns[typ] {
 					t.Errorf("the fixture's sleep: %s namespace %v, want %d", typ, id, f.nested.ns[typ])
 				}
@@ -342,10 +298,10 @@ func TestListDetailsJSON(t *testing.T) {
 }
 
 func TestListTask(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	n := startNested(t)
 	var out lsnsOutput
-	nsdiveJSON(t, &out, "list", "--json", "--list", "-p", strconv.Itoa(n.init))
+	nsdiveJSON(t, &out, "list", "--json", "--list", "-p", strconv.Itoa(n.Init))
 	got := make(map[string]uint64)
 	for _, r := range out.Namespaces {
 		if _, dup := got[r.Type]; dup {
@@ -356,7 +312,7 @@ func TestListTask(t *testing.T) {
 	if len(out.Namespaces) != 8 || len(got) != 8 {
 		t.Errorf("%d namespaces of %d types, want 8", len(out.Namespaces), len(got))
 	}
-	for _, typ := range namespaceTypes {
+	for _, typ := range nstest.Types {
 		if got[typ] != n.ns[typ] {
 			t.Errorf("%s namespace %d, want %d", typ, got[typ], n.ns[typ])
 		}
@@ -364,9 +320,9 @@ func TestListTask(t *testing.T) {
 }
 
 func TestMountsTask(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	n := startNested(t)
-	pid := strconv.Itoa(n.init)
+	pid := strconv.Itoa(n.Init)
 	var out struct {
 		MntNS  uint64 `json:"mntns"`
 		PID    int    `json:"pid"`
@@ -381,18 +337,18 @@ func TestMountsTask(t *testing.T) {
 	// fixture copied the host's /run/netns. Compare when it held still.
 	var targets []string
 	for attempt := 0; attempt < 5; attempt++ {
-		before := mountTargets(t, n.init)
+		before := mountTargets(t, n.Init)
 		nsdiveJSON(t, &out, "mounts", "--json", "-p", pid)
-		if after := mountTargets(t, n.init); slices.Equal(before, after) {
+		if after := mountTargets(t, n.Init); slices.Equal(before, after) {
 			targets = before
 			break
 		}
 	}
 	if targets == nil {
-		t.Fatalf("the mounts of %d kept changing", n.init)
+		t.Fatalf("the mounts of %d kept changing", n.Init)
 	}
-	if out.MntNS != n.ns["mnt"] || out.PID != n.init {
-		t.Errorf("mntns %d of pid %d, want %d of %d", out.MntNS, out.PID, n.ns["mnt"], n.init)
+	if out.MntNS != n.ns["mnt"] || out.PID != n.Init {
+		t.Errorf("mntns %d of pid %d, want %d of %d", out.MntNS, out.PID, n.ns["mnt"], n.Init)
 	}
 	got := make([]string, len(out.Mounts))
 	for i, m := range out.Mounts {
@@ -410,7 +366,7 @@ func TestMountsTask(t *testing.T) {
 	}
 
 	stdout, stderr, code := runNsdive(t, "mounts", "-p", pid)
-	header := fmt.Sprintf("mount namespace %d (pid %d)\n", n.ns["mnt"], n.init)
+	header := fmt.Sprintf("mount namespace %d (pid %d)\n", n.ns["mnt"], n.Init)
 	if code != 0 || !strings.HasPrefix(string(stdout), header) || !strings.Contains(string(stdout), " /proc ") {
 		t.Errorf("nsdive mounts -p %s: exit %d, want a table under %q with /proc\n%s%s", pid, code, header, stdout, stderr)
 	}
@@ -437,7 +393,7 @@ func mountTargets(t *testing.T, pid int) []string {
 }
 
 func TestPSDiffer(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	n := startNested(t)
 	stdout, stderr, code := runNsdive(t, "ps", "--differ")
 	if code != 0 {
@@ -445,12 +401,12 @@ func TestPSDiffer(t *testing.T) {
 	}
 	var row string
 	for line := range strings.Lines(string(stdout)) {
-		if fields := strings.Fields(line); len(fields) > 0 && fields[0] == strconv.Itoa(n.init) {
+		if fields := strings.Fields(line); len(fields) > 0 && fields[0] == strconv.Itoa(n.Init) {
 			row = line
 		}
 	}
 	if row == "" || !strings.HasSuffix(strings.TrimSpace(row), "sleep 1000") || strings.Count(row, "*") != 10 {
-		t.Errorf("nsdive ps --differ: want a row for %d (sleep 1000) with ten starred links, got %q in\n%s", n.init, row, stdout)
+		t.Errorf("nsdive ps --differ: want a row for %d (sleep 1000) with ten starred links, got %q in\n%s", n.Init, row, stdout)
 	}
 
 	var out struct {
@@ -468,9 +424,9 @@ func TestPSDiffer(t *testing.T) {
 		if len(p.NotInitial) == 0 {
 			t.Errorf("process %d is listed with no link outside the initial namespaces", p.PID)
 		}
-		listed = listed || p.PID == n.init
+		listed = listed || p.PID == n.Init
 	}
 	if !listed {
-		t.Errorf("nsdive ps --differ --json does not list the fixture's sleep %d", n.init)
+		t.Errorf("nsdive ps --differ --json does not list the fixture's sleep %d", n.Init)
 	}
 }

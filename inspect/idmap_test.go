@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nsdive/nsdive/internal/nstest"
 )
 
 func TestParseIDMap(t *testing.T) {
@@ -144,7 +146,7 @@ func TestIDMapReadUserInfoErrors(t *testing.T) {
 // TestIDMapReadUserInfoRoot reads user namespaces made by unshare, and
 // checks that the Outside column is in the reader's user namespace.
 func TestIDMapReadUserInfoRoot(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	uid, gid := uint32(os.Geteuid()), uint32(os.Getegid())
 
 	t.Run("map-root-user", func(t *testing.T) {

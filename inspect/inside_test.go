@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nsdive/nsdive/internal/nstest"
 	"golang.org/x/sys/unix"
 )
 
@@ -132,7 +133,7 @@ func TestInsideRefusesUnjoinable(t *testing.T) {
 }
 
 func TestInsideErrors(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	errFn := errors.New("fn failed")
 	tests := []struct {
 		name   string
@@ -165,7 +166,7 @@ func TestInsideErrors(t *testing.T) {
 }
 
 func TestInsideThreadJoinsAndIsDiscarded(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	pid := spawnSleeper(t, []string{"unshare", "--uts", "--ipc", "--net", "--cgroup"}, "true")
 	for _, typ := range []Type{UTS, IPC, Net, Cgroup} {
 		t.Run(typ.String(), func(t *testing.T) {
@@ -201,7 +202,7 @@ func TestInsideThreadJoinsAndIsDiscarded(t *testing.T) {
 // shows the main thread's namespaces, so the main thread must never join.
 // Goroutines do land on it: about half of them on two CPUs.
 func TestInsideSparesMainThread(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	nsPath := fmt.Sprintf("/proc/%d/ns/uts", spawnSleeper(t, []string{"unshare", "--uts"}, "true"))
 	home, err := os.Readlink("/proc/self/ns/uts")
 	if err != nil {
@@ -228,7 +229,7 @@ func TestInsideSparesMainThread(t *testing.T) {
 // thread they run on never is in a foreign namespace; afterwards every
 // thread is home and no fd or goroutine is left over.
 func TestInsideNoLeaks(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	p := spawnSleeper(t, []string{"unshare", "--uts", "--ipc", "--net", "--cgroup"}, "hostname leak-p && ipcmk -M 4096 >/dev/null")
 	q := spawnSleeper(t, []string{"unshare", "--net"}, "true")
 	pNet, qNet := fmt.Sprintf("/proc/%d/ns/net", p), fmt.Sprintf("/proc/%d/ns/net", q)
@@ -341,7 +342,7 @@ func TestInsideNoLeaks(t *testing.T) {
 // BenchmarkInsideRunInNamespace is the price of a throwaway thread: every
 // namespace whose details are read pays it once.
 func BenchmarkInsideRunInNamespace(b *testing.B) {
-	requireRoot(b)
+	nstest.RequireRoot(b)
 	nsPath := fmt.Sprintf("/proc/%d/ns/uts", spawnSleeper(b, []string{"unshare", "--uts"}, "true"))
 	for b.Loop() {
 		if err := runInNamespace(nsPath, UTS, func() error { return nil }); err != nil {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/nsdive/nsdive/internal/nstest"
 )
 
 func TestIPCCountSysvipc(t *testing.T) {
@@ -95,7 +97,7 @@ func hostIPC(t *testing.T) IPCInfo {
 // of the thread that opens it, not its thread group's: the counts differ
 // from the host's only if the joined thread's namespace is used.
 func TestIPCReadIPC(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	before := hostIPC(t)
 	pid := spawnSleeper(t, []string{"unshare", "--ipc"},
 		"ipcmk -M 4096 >/dev/null && ipcmk -S 1 >/dev/null && ipcmk -S 2 >/dev/null && "+

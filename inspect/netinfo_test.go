@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nsdive/nsdive/internal/nstest"
 	"golang.org/x/sys/unix"
 )
 
@@ -114,7 +115,7 @@ func netFixture(t testing.TB) (a, b testNetns) {
 }
 
 func TestNetReadNet(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	a, _ := netFixture(t)
 	info := readNetUp(t, a.path, "va")
 
@@ -195,7 +196,7 @@ type ipLink struct {
 // fixture, the raw veth fields included: IFLA_LINK is the peer's ifindex,
 // IFLA_LINK_NETNSID the peer namespace's id as seen from the veth's.
 func TestNetMatchesIP(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	a, b := netFixture(t)
 	readNetUp(t, a.path, "va")
 	for _, ns := range []testNetns{a, b} {
@@ -250,7 +251,7 @@ func TestNetMatchesIP(t *testing.T) {
 // netnsid asked in the veth's own namespace tells b from d. a also has the
 // local pair la/lb.
 func TestVethPeers(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	a, b := netFixture(t)
 	c, d := makeNamedNetns(t, "c"), makeNamedNetns(t, "d")
 	ipRun(t, "link", "add", "name", "vc", "index", "10", "netns", c.name,
@@ -321,7 +322,7 @@ func TestVethPeers(t *testing.T) {
 // namespace with an id, one without, and the test's own, and checks that
 // asking assigned nothing.
 func TestNetNetnsIDOf(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	with, without := makeNamedNetns(t, "id"), makeNamedNetns(t, "noid")
 	ipRun(t, "netns", "set", with.name, "auto")
 	pids := make(map[NamespaceID]int)
@@ -403,7 +404,7 @@ func TestNetNetnsIDOf(t *testing.T) {
 // BenchmarkReadNet reads a namespace with lo, a bridge and two veth pairs,
 // a few addresses and routes.
 func BenchmarkReadNet(b *testing.B) {
-	requireRoot(b)
+	nstest.RequireRoot(b)
 	a, _ := netFixture(b)
 	b.ResetTimer()
 	for b.Loop() {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nsdive/nsdive/internal/nstest"
 )
 
 func cgroupFile(t testing.TB, name string) []byte {
@@ -172,7 +174,7 @@ func TestReadCgroupInfoFixture(t *testing.T) {
 // found: read from the scanner, the member's path grows, but read from
 // inside it grows the same.
 func TestReadCgroupInfoRoot(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	hierarchy := pickedHierarchy(t)
 	name := "nsdive-test-" + strconv.Itoa(os.Getpid())
 	root := filepath.Join(hierarchy, name)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nsdive/nsdive/internal/nstest"
 )
 
 func statusFile(t testing.TB, name string) []byte {
@@ -152,7 +154,7 @@ func TestReadStatusErrors(t *testing.T) {
 // TestReadStatusPIDNamespaceRoot reads a process in a new pid namespace:
 // NSpid lists its pid here and 1 in its own namespace.
 func TestReadStatusPIDNamespaceRoot(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	unshare := startProbe(t, "unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "sleep", "1000")
 	child := forkedChild(t, unshare, "sleep")
 	st, err := readParsed(filepath.Join("/proc", strconv.Itoa(child), "status"), parseStatus)

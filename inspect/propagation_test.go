@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nsdive/nsdive/internal/nstest"
 	"golang.org/x/sys/unix"
 )
 
@@ -119,7 +120,7 @@ func TestPropagationSnapshotMount(t *testing.T) {
 // the test's, so nothing is mounted where the test runs and killing the
 // helpers removes every mount.
 func TestPropagationPeerGroupsRoot(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	for _, tool := range []string{"unshare", "nsenter", "findmnt"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("needs %s: %v", tool, err)

@@ -5,9 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
+	"github.com/nsdive/nsdive/internal/nstest"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,7 +15,7 @@ import (
 // scan_fixtures_test.go alive; they need root.
 
 func TestScanNestedNamespaces(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	n := startNested(t)
 
 	t.Run("membership", func(t *testing.T) {
@@ -121,8 +121,8 @@ func TestScanNestedNamespaces(t *testing.T) {
 			t.Errorf("user details = %+v (%v), want uid and gid maps %v", user.User, user.Err, want)
 		}
 		timeNS := snap.Namespaces[n.ns[Time]].Details
-		if timeNS.Time == nil || timeNS.Time.Monotonic != fixtureMonotonic || timeNS.Time.Boottime != fixtureBoottime {
-			t.Errorf("time details = %+v (%v), want monotonic %v, boottime %v", timeNS.Time, timeNS.Err, fixtureMonotonic, fixtureBoottime)
+		if timeNS.Time == nil || timeNS.Time.Monotonic != nstest.NestedMonotonic || timeNS.Time.Boottime != nstest.NestedBoottime {
+			t.Errorf("time details = %+v (%v), want monotonic %v, boottime %v", timeNS.Time, timeNS.Err, nstest.NestedMonotonic, nstest.NestedBoottime)
 		}
 		if initialTime := snap.Namespaces[snap.Initial.Of(Time)].Details.Time; initialTime == nil || *initialTime != (TimeOffsets{}) {
 			t.Errorf("initial time namespace offsets = %+v, want zero", initialTime)
@@ -131,7 +131,7 @@ func TestScanNestedNamespaces(t *testing.T) {
 }
 
 func TestScanBindMountedNetns(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	self := mustNSIDAt(t, "/proc/self/ns/mnt")
 	tests := []struct {
 		name string
@@ -140,26 +140,26 @@ func TestScanBindMountedNetns(t *testing.T) {
 		bind func(t *testing.T) string
 	}{
 		{"ip netns add", func(t *testing.T) string {
-			addNetns(t, fixtureName)
-			return "/run/netns/" + fixtureName
+			addNetns(t, nstest.Name)
+			return "/run/netns/" + nstest.Name
 		}},
 		{"unshare --net=FILE", func(t *testing.T) string {
 			dir, err := filepath.EvalSymlinks(t.TempDir())
 			if err != nil {
 				t.Fatal(err)
 			}
-			file := filepath.Join(dir, fixtureName+"-file")
+			file := filepath.Join(dir, nstest.Name+"-file")
 			if err := os.WriteFile(file, nil, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			runCmd(t, "unshare", "--net="+file, "true")
+			nstest.Run(t, "unshare", "--net="+file, "true")
 			t.Cleanup(func() {
 				// Detached, as ip netns del does: a scan running
 				// elsewhere may have the file open for a moment.
 				if err := unix.Unmount(file, unix.MNT_DETACH); err != nil {
 					t.Errorf("umount %s: %v", file, err)
 				}
-				checkUnmounted(t, file)
+				nstest.CheckUnmounted(t, file)
 			})
 			return file
 		}},
@@ -190,7 +190,7 @@ func TestScanBindMountedNetns(t *testing.T) {
 }
 
 func TestScanFDHeldNetns(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	id, holder := startFDHeld(t)
 	snap := mustScan(t, Options{FDs: true})
 	ns := snap.Namespaces[id]
@@ -209,7 +209,7 @@ func TestScanFDHeldNetns(t *testing.T) {
 }
 
 func TestScanThreadInOtherNetns(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	tid := startThreadInNetns(t)
 	threadNS := mustNSIDAt(t, fmt.Sprintf("/proc/self/task/%d/ns/net", tid))
 	if self := mustNSIDAt(t, "/proc/self/ns/net"); threadNS == self {
@@ -246,7 +246,7 @@ func TestScanThreadInOtherNetns(t *testing.T) {
 }
 
 func TestScanUserNamespaceMaps(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	tests := []struct {
 		name    string
 		unshare []string
@@ -279,18 +279,18 @@ func TestScanUserNamespaceMaps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append(append([]string{"unshare", "--user"}, tt.unshare...), "sleep", "1000")
-			f := startFixture(t, args...)
+			f := nstest.Start(t, args...)
 			self := mustNSIDAt(t, "/proc/self/ns/user")
 			var id NamespaceID
-			f.waitUntil(t, "unshare to exec sleep in a new user namespace", func() bool {
-				id = nsOf(f.pid(), User)
-				return commOf(f.pid()) == "sleep" && !id.IsZero() && id != self
+			f.WaitUntil(t, "unshare to exec sleep in a new user namespace", func() bool {
+				id = nsOf(f.PID(), User)
+				return nstest.Comm(f.PID()) == "sleep" && !id.IsZero() && id != self
 			})
 			for file, content := range map[string]string{"uid_map": tt.uidMap, "gid_map": tt.gidMap} {
 				if content == "" {
 					continue
 				}
-				if err := os.WriteFile(fmt.Sprintf("/proc/%d/%s", f.pid(), file), []byte(content), 0); err != nil {
+				if err := os.WriteFile(fmt.Sprintf("/proc/%d/%s", f.PID(), file), []byte(content), 0); err != nil {
 					t.Fatalf("write %s: %v", file, err)
 				}
 			}
@@ -314,16 +314,16 @@ func TestScanUserNamespaceMaps(t *testing.T) {
 }
 
 func TestScanVethPeers(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	pid := os.Getpid()
-	nsA, nsB := fixtureName+"-a", fixtureName+"-b"
+	nsA, nsB := nstest.Name+"-a", nstest.Name+"-b"
 	ifA, ifB := fmt.Sprintf("nsdv%da", pid), fmt.Sprintf("nsdv%db", pid)
 	idA, idB := addNetns(t, nsA), addNetns(t, nsB)
-	runCmd(t, "ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB)
-	runCmd(t, "ip", "-n", nsA, "addr", "add", "10.199.0.1/30", "dev", ifA)
-	runCmd(t, "ip", "-n", nsB, "addr", "add", "10.199.0.2/30", "dev", ifB)
-	runCmd(t, "ip", "-n", nsA, "link", "set", ifA, "up")
-	runCmd(t, "ip", "-n", nsB, "link", "set", ifB, "up")
+	nstest.Run(t, "ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB)
+	nstest.Run(t, "ip", "-n", nsA, "addr", "add", "10.199.0.1/30", "dev", ifA)
+	nstest.Run(t, "ip", "-n", nsB, "addr", "add", "10.199.0.2/30", "dev", ifB)
+	nstest.Run(t, "ip", "-n", nsA, "link", "set", ifA, "up")
+	nstest.Run(t, "ip", "-n", nsB, "link", "set", ifB, "up")
 
 	snap := mustScan(t, Everything())
 	find := func(id NamespaceID, name string) *Interface {
@@ -363,16 +363,16 @@ func TestScanVethPeers(t *testing.T) {
 // shell can start them: a process that exits mid-read must be skipped,
 // never half-read.
 func TestScanMovingSystem(t *testing.T) {
-	requireRoot(t)
-	churn := startFixture(t, "sh", "-c", "while :; do /bin/true; done")
-	churn.waitUntil(t, "the loop to run", func() bool { return commOf(churn.pid()) == "sh" })
+	nstest.RequireRoot(t)
+	churn := nstest.Start(t, "sh", "-c", "while :; do /bin/true; done")
+	churn.WaitUntil(t, "the loop to run", func() bool { return nstest.Comm(churn.PID()) == "sh" })
 	for i := range 20 {
 		snap, err := Scan(Everything())
 		if err != nil {
 			t.Fatalf("scan %d: %v", i, err)
 		}
-		if snap.Processes[churn.pid()] == nil {
-			t.Errorf("scan %d: the loop's shell %d is missing", i, churn.pid())
+		if snap.Processes[churn.PID()] == nil {
+			t.Errorf("scan %d: the loop's shell %d is missing", i, churn.PID())
 		}
 		for pid, p := range snap.Processes {
 			if p.StartTime == 0 || p.PID != pid {
@@ -385,46 +385,6 @@ func TestScanMovingSystem(t *testing.T) {
 					t.Errorf("scan %d: namespace %v lists process %d, which is not in it", i, id, p.PID)
 				}
 			}
-		}
-	}
-}
-
-// TestScanLeavesNothingBehind runs after the tests above: none of their
-// network namespaces, nsfs mounts or processes is left.
-func TestScanLeavesNothingBehind(t *testing.T) {
-	requireRoot(t)
-	entries, err := os.ReadDir("/run/netns")
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), fixtureName) {
-			t.Errorf("/run/netns/%s is left", e.Name())
-		}
-	}
-	mountinfo, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for line := range strings.Lines(string(mountinfo)) {
-		if strings.Contains(line, fixtureName) {
-			t.Errorf("mount left: %s", line)
-		}
-	}
-	environs, _ := filepath.Glob("/proc/[0-9]*/environ")
-	for _, name := range environs {
-		env, err := os.ReadFile(name)
-		if err == nil && slices.Contains(strings.Split(string(env), "\x00"), fixtureMarker) {
-			t.Errorf("a process started by these tests is left: %s (%s)", name, commOf(atoiOr(strings.Split(name, "/")[2])))
-		}
-	}
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, task := range tasks {
-		if id := nsIDAt("/proc/self/task/" + task.Name() + "/ns/net"); !id.IsZero() && id != fixtureStartNet {
-			t.Errorf("thread %s is left in net namespace %v", task.Name(), id)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nsdive/nsdive/internal/nstest"
 )
 
 func TestParseTimeOffsets(t *testing.T) {
@@ -111,7 +113,7 @@ func TestReadTimeOffsetsErrors(t *testing.T) {
 // namespace, through its child, a member, and through unshare itself,
 // which is not a member but shows them for its time_for_children.
 func TestReadTimeOffsetsRoot(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	unshare := startProbe(t, "unshare", "--time", "--monotonic", "3600", "--boottime", "7200", "--fork", "--kill-child", "sleep", "1000")
 	child := forkedChild(t, unshare, "sleep")
 	want := TimeOffsets{Monotonic: time.Hour, Boottime: 2 * time.Hour}

@@ -7,11 +7,12 @@ import (
 	"os"
 	"testing"
 
+	"github.com/nsdive/nsdive/internal/nstest"
 	"golang.org/x/sys/unix"
 )
 
 func TestUTSReadUTS(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	hostname := fmt.Sprintf("nsdive-test-%d", os.Getpid())
 	pid := spawnSleeper(t, []string{"unshare", "--uts"}, "hostname "+hostname+" && domainname nsdive.test")
 
@@ -44,7 +45,7 @@ func TestUTSReadUTS(t *testing.T) {
 }
 
 func TestUTSReadUTSErrors(t *testing.T) {
-	requireRoot(t)
+	nstest.RequireRoot(t)
 	tests := []struct {
 		name string
 		path string
