@@ -16,7 +16,7 @@
 # process it starts is SIGKILLed when it exits, however it exits.
 #
 # Use 10000 for the peak-RSS target. Knobs, from the environment: RUNS (5),
-# IDLE_RUNS (15), RSS_RUNS (3), CHUNK (500), SETTLE (the longest wait, 30 s,
+# IDLE_RUNS (31), RSS_RUNS (3), CHUNK (500), SETTLE (the longest wait, 30 s,
 # for the CPUs to be 90% idle before measuring: tearing down thousands of
 # processes and namespaces keeps the kernel busy for a while), and
 # CGO_ENABLED: 0 by default, to time the static binary nsdive ships as
@@ -31,7 +31,7 @@
 set -euo pipefail
 
 RUNS=${RUNS:-5}
-IDLE_RUNS=${IDLE_RUNS:-15}
+IDLE_RUNS=${IDLE_RUNS:-31}
 CHUNK=${CHUNK:-500} # processes started by one shell
 RSS_RUNS=${RSS_RUNS:-3}
 SETTLE=${SETTLE:-30} # longest wait for idle CPUs before measuring
