@@ -49,7 +49,7 @@ type listFlags struct {
 	details   bool
 }
 
-func runList(args []string, stdout io.Writer) error {
+func runList(args []string, stdout, stderr io.Writer) error {
 	var f listFlags
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.StringArrayVarP(&f.types, "type", "t", nil, "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time); may be repeated")
@@ -132,6 +132,7 @@ func runList(args []string, stdout io.Writer) error {
 			return fmt.Errorf("process %d not found: it may have exited, or live in a pid namespace this /proc does not show", f.pid)
 		}
 	}
+	warnPartial(stderr, "list", snap)
 	nss := selectNamespaces(snap, types, f.pid, only)
 	if f.details {
 		return writeSnapshotJSON(stdout, snap, nss)

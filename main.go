@@ -55,13 +55,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch command {
 	case "explore":
-		err = runExplore(args, stdout)
+		err = runExplore(args, stdout, stderr)
 	case "list":
-		err = runList(args, stdout)
+		err = runList(args, stdout, stderr)
 	case "ps":
-		err = runPS(args, stdout)
+		err = runPS(args, stdout, stderr)
 	case "mounts":
-		err = runMounts(args, stdout)
+		err = runMounts(args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -82,12 +82,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // runExplore will start the interactive explorer; until it is built, it
 // says so and shows the namespaces.
-func runExplore(args []string, stdout io.Writer) error {
+func runExplore(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	fmt.Fprint(stdout, "The interactive explorer is not built yet; here is 'nsdive list'.\n"+
 		"See 'nsdive --help' for ps and mounts.\n\n")
-	return runList(nil, stdout)
+	return runList(nil, stdout, stderr)
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/nsdive/nsdive/internal/nstest"
@@ -28,6 +29,11 @@ var nsdiveBin string
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "nsdive-test-bin-")
 	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	// Other users run the binary too (unprivileged_test.go).
+	if err := os.Chmod(dir, 0o755); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -49,9 +55,18 @@ func TestMain(m *testing.M) {
 // runNsdive runs the binary and returns what it wrote and its exit status.
 func runNsdive(t *testing.T, args ...string) (stdout, stderr []byte, code int) {
 	t.Helper()
+	return runNsdiveAs(t, nil, args...)
+}
+
+// runNsdiveAs is runNsdive as another user, or as this one when cred is nil.
+func runNsdiveAs(t *testing.T, cred *syscall.Credential, args ...string) (stdout, stderr []byte, code int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd := exec.Command(nsdiveBin, args...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	}
 	err := cmd.Run()
 	var exit *exec.ExitError
 	switch {

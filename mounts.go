@@ -10,7 +10,7 @@ import (
 	flag "github.com/spf13/pflag"
 )
 
-func runMounts(args []string, stdout io.Writer) error {
+func runMounts(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("mounts", flag.ContinueOnError)
 	pid := fs.IntP("task", "p", 0, "show the mount namespace of this process (default: nsdive's own)")
 	jsonOut := fs.BoolP("json", "J", false, "use JSON output format")
@@ -24,7 +24,7 @@ func runMounts(args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
-	snap, err := inspect.Scan(inspect.Options{Mounts: true})
+	snap, err := inspect.Scan(inspect.Options{Lazy: true, Mounts: true})
 	if err != nil {
 		return err
 	}
@@ -37,9 +37,12 @@ func runMounts(args []string, stdout io.Writer) error {
 		return fmt.Errorf("process %d not found: it may have exited, or live in a pid namespace this /proc does not show", target)
 	}
 	mntns := p.Namespaces[inspect.LinkMnt]
+	if mntns.IsZero() {
+		return fmt.Errorf("cannot read the mount namespace of process %d: %s", target, permissionHint())
+	}
 	table, ok := snap.Mounts[mntns]
 	if !ok {
-		return fmt.Errorf("cannot read the mounts of process %d (mount namespace %s): run as root", target, mntns)
+		return fmt.Errorf("cannot read the mounts of process %d (mount namespace %s): %s", target, mntns, permissionHint())
 	}
 	if *jsonOut {
 		return writeJSON(stdout, jsonObject{{"mntns", mntns}, {"pid", target}, {"mounts", mountsJSON(table)}})

@@ -20,7 +20,7 @@ var psLinks = []struct {
 	{"USER", inspect.LinkUser}, {"UTS", inspect.LinkUTS},
 }
 
-func runPS(args []string, stdout io.Writer) error {
+func runPS(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ps", flag.ContinueOnError)
 	jsonOut := fs.BoolP("json", "J", false, "use JSON output format")
 	differ := fs.BoolP("differ", "d", false, "show only processes in some namespace other than the initial ones")
@@ -38,6 +38,7 @@ func runPS(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	warnPartial(stderr, "ps", snap)
 	var procs []*inspect.Process
 	for _, p := range snap.SortedProcesses() {
 		if !*differ || len(snap.DiffersFromInitial(p)) > 0 {
