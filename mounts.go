@@ -44,6 +44,8 @@ func runMounts(args []string, stdout, stderr io.Writer) error {
 	if !ok {
 		return fmt.Errorf("cannot read the mounts of process %d (mount namespace %s): %s", target, mntns, permissionHint())
 	}
+	// The PEERS column counts mounts in the mount namespaces it could read.
+	warnPartial(stderr, "mounts", snap)
 	if *jsonOut {
 		return writeJSON(stdout, jsonObject{{"mntns", mntns}, {"pid", target}, {"mounts", mountsJSON(table)}})
 	}

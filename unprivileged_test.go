@@ -66,6 +66,10 @@ func TestUnprivilegedIsPartial(t *testing.T) {
 		t.Errorf("unreadable %+v, with %d processes whose links are null: want them counted", details.Unreadable, blank)
 	}
 
+	stdout, stderr, code = runNsdiveAs(t, nobody, "mounts")
+	if code != 0 || !strings.HasPrefix(string(stdout), "mount namespace ") || !strings.Contains(string(stderr), "nsdive mounts: could not read the namespaces of ") {
+		t.Errorf("mounts as nobody: exit %d, stdout %.40q, stderr %q; want its own table and a warning", code, stdout, stderr)
+	}
 	_, stderr, code = runNsdiveAs(t, nobody, "mounts", "-p", "1")
 	if code != 1 || !strings.Contains(string(stderr), "cannot read the mount namespace of process 1: permission denied: run nsdive as root") {
 		t.Errorf("mounts -p 1 as nobody: exit %d, stderr %q; want exit 1 and advice to run as root", code, stderr)
