@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,20 +17,25 @@ func warnPartial(stderr io.Writer, command string, snap *inspect.Snapshot) {
 	if snap.Unreadable.Processes == 0 {
 		return
 	}
-	var unreadable []string
+	var few []int // the first unreadable pids met, enough to name them
 	total := 0
-	for _, p := range snap.SortedProcesses() {
+	for _, p := range snap.Processes {
 		if p.IsThread() {
 			continue
 		}
 		total++
-		if p.Namespaces == (inspect.NamespaceSet{}) {
-			unreadable = append(unreadable, strconv.Itoa(p.PID))
+		if p.Namespaces == (inspect.NamespaceSet{}) && len(few) < 4 {
+			few = append(few, p.PID)
 		}
 	}
-	what := fmt.Sprintf("%d of %d processes", len(unreadable), total)
-	if len(unreadable) <= 3 {
-		what = "pid " + strings.Join(unreadable, ", ")
+	what := fmt.Sprintf("%d of %d processes", snap.Unreadable.Processes, total)
+	if len(few) <= 3 {
+		slices.Sort(few)
+		pids := make([]string, len(few))
+		for i, pid := range few {
+			pids[i] = strconv.Itoa(pid)
+		}
+		what = "pid " + strings.Join(pids, ", ")
 	}
 	fmt.Fprintf(stderr, "nsdive %s: could not read the namespaces of %s: %s\n", command, what, permissionHint())
 }
