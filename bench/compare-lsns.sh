@@ -220,15 +220,16 @@ measure() {
 	settle
 	: >"$tmp/nsdive.us"
 	: >"$tmp/lsns.us"
-	"$tmp/nsdive" list --json >"$tmp/nsdive.json"
-	lsns -J >/dev/null
+	# stderr goes nowhere: nsdive warns there of processes it cannot read.
+	"$tmp/nsdive" list --json >"$tmp/nsdive.json" 2>/dev/null
+	lsns -J >/dev/null 2>&1
 	for ((r = 0; r < runs; r++)); do
 		t0=${EPOCHREALTIME/./}
-		"$tmp/nsdive" list --json >/dev/null
+		"$tmp/nsdive" list --json >/dev/null 2>&1
 		t1=${EPOCHREALTIME/./}
 		echo $((t1 - t0)) >>"$tmp/nsdive.us"
 		t0=${EPOCHREALTIME/./}
-		lsns -J >/dev/null
+		lsns -J >/dev/null 2>&1
 		t1=${EPOCHREALTIME/./}
 		echo $((t1 - t0)) >>"$tmp/lsns.us"
 	done
@@ -245,7 +246,7 @@ measure() {
 peak_rss() {
 	local r
 	for ((r = 0; r < RSS_RUNS; r++)); do
-		/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null
+		/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1
 		cat "$tmp/rss"
 	done | sort -n | tail -1
 }

@@ -2,7 +2,6 @@ package inspect
 
 import (
 	"runtime"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -28,9 +27,13 @@ func bootTicks() uint64 {
 // its start time differs from the scanned one, or, for a process scanned
 // lazily, is later than the scan.
 func (s *Snapshot) Fill(procs []*Process) {
+	// A process stands for several namespaces, so it may come more than
+	// once; each is filled by one worker.
 	var todo []*Process
+	seen := make(map[*Process]bool, len(procs))
 	for _, p := range procs {
-		if p != nil && (p.lazy || p.Cmdline == nil) {
+		if p != nil && !seen[p] && (p.lazy || p.Cmdline == nil) {
+			seen[p] = true
 			todo = append(todo, p)
 		}
 	}
@@ -45,11 +48,7 @@ func (s *Snapshot) Fill(procs []*Process) {
 }
 
 func (s *Snapshot) fill(p *Process, buf *[]byte) {
-	dir := s.ProcRoot + "/" + strconv.Itoa(p.TGID)
-	if p.IsThread() {
-		dir += "/task/" + strconv.Itoa(p.PID)
-	}
-	dirfd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	dirfd, err := unix.Open(taskPath(s.ProcRoot, p, "."), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return
 	}

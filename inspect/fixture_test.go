@@ -79,7 +79,9 @@ func TestScanLazyThenFill(t *testing.T) {
 	if snap.Processes[10] == nil {
 		t.Error("pid 10 missing: a lazy scan does not read its broken stat, so it should be listed")
 	}
-	snap.Fill([]*Process{p, nil})
+	// pid 7 stands for two namespaces here: Fill must fill it once (the
+	// race detector watches).
+	snap.Fill([]*Process{p, nil, p, snap.Processes[8], p})
 	if p.Comm != "sleep (in net)" || p.PPID != 2 || p.State != 'S' || p.StartTime != 700 {
 		t.Errorf("pid 7 after Fill = %+v, want comm %q, ppid 2, state S, start time 700", p, "sleep (in net)")
 	}
