@@ -47,12 +47,8 @@ func parseIDMap(data []byte) ([]IDMapRange, error) {
 	}
 	ranges := make([]IDMapRange, 0, min(bytes.Count(data, []byte{'\n'})+1, maxIDMapLines))
 	for lineNo := 1; len(data) > 0; lineNo++ {
-		line := data
-		if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
-			line, data = data[:nl], data[nl+1:]
-		} else {
-			data = nil
-		}
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte{'\n'})
 		var cols [3]uint32
 		rest := line
 		for i := range cols {

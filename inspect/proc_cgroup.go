@@ -161,12 +161,8 @@ func cgroupPathOf(data []byte, id uint64) ([]byte, error) {
 // first malformed one.
 func eachCgroup(data []byte, fn func(cgroupEntry)) error {
 	for lineNo := 1; len(data) > 0; lineNo++ {
-		line := data
-		if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
-			line, data = data[:nl], data[nl+1:]
-		} else {
-			data = nil
-		}
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte{'\n'})
 		// The path may itself hold colons, so split at the first two.
 		c1 := bytes.IndexByte(line, ':')
 		if c1 < 0 {

@@ -50,12 +50,8 @@ func parseStatus(data []byte) (procStatus, error) {
 		hasNS, hasNT bool
 	)
 	for lineNo := 1; len(data) > 0; lineNo++ {
-		line := data
-		if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
-			line, data = data[:nl], data[nl+1:]
-		} else {
-			data = nil
-		}
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte{'\n'})
 		colon := bytes.IndexByte(line, ':')
 		if colon < 0 {
 			return procStatus{}, fmt.Errorf("parse status line %d: no colon in %q", lineNo, truncateStatus(line))

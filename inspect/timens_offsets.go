@@ -24,12 +24,8 @@ func readTimeOffsets(procRoot string, pid int) (*TimeOffsets, error) {
 func parseTimeOffsets(data []byte) (*TimeOffsets, error) {
 	var off TimeOffsets
 	for lineNo := 1; len(data) > 0; lineNo++ {
-		line := data
-		if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
-			line, data = data[:nl], data[nl+1:]
-		} else {
-			data = nil
-		}
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte{'\n'})
 		clock, rest := nextField(line)
 		if clock == nil {
 			return nil, fmt.Errorf("parse timens_offsets line %d: empty", lineNo)
