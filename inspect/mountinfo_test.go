@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -256,6 +257,7 @@ func FuzzParseMountinfo(f *testing.F) {
 	f.Add([]byte("1 2 0:1 / /m - - t s o\n"))
 	f.Add([]byte("1 2 0:1 / /m rw shared:1 - - - -\n"))
 	f.Add([]byte("1 2 0:1 \\134 \\0401 rw unbindable:1 master:1:2 - t  \n"))
+	f.Add([]byte("1 2 0:4 net:[9] /run/netns/x rw - nsfs nsfs rw\n3 2 0:5 / /t rw - tmpfs - nsfs words\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		mounts, err := parseMountinfo(data)
 		if err != nil {
@@ -284,6 +286,20 @@ func FuzzParseMountinfo(f *testing.F) {
 			if again != m {
 				t.Fatalf("round trip through %q:\n got %#v\nwant %#v", m.String(), again, m)
 			}
+		}
+		// The nsfs-only parser keeps exactly the full parser's nsfs mounts.
+		nsfs, err := parseNSFSMounts(data)
+		if err != nil {
+			t.Fatalf("parseNSFSMounts fails where parseMountinfo does not: %v", err)
+		}
+		var want []Mount
+		for _, m := range mounts {
+			if m.FSType == "nsfs" {
+				want = append(want, m)
+			}
+		}
+		if !slices.Equal(nsfs, want) {
+			t.Fatalf("parseNSFSMounts = %#v, want %#v", nsfs, want)
 		}
 	})
 }
