@@ -76,14 +76,20 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	if fs.NArg() > 1 {
-		return usageError{fmt.Errorf("too many arguments: %s", strings.Join(fs.Args(), " "))}
+	args = fs.Args()
+	// -T's relation is optional, so "-T owner" leaves "owner" as an
+	// argument (lsns then rejects it as a namespace); take it as meant.
+	if fs.Changed("tree") && f.tree == "owner" && len(args) > 0 && slices.Contains([]string{"parent", "owner", "process"}, args[0]) {
+		f.tree, args = args[0], args[1:]
+	}
+	if len(args) > 1 {
+		return usageError{fmt.Errorf("too many arguments: %s", strings.Join(args, " "))}
 	}
 	var only uint64
-	if fs.NArg() == 1 {
-		n, err := strconv.ParseUint(fs.Arg(0), 10, 64)
+	if len(args) == 1 {
+		n, err := strconv.ParseUint(args[0], 10, 64)
 		if err != nil {
-			return usageError{fmt.Errorf("invalid namespace %q: want an inode number as in the NS column", fs.Arg(0))}
+			return usageError{fmt.Errorf("invalid namespace %q: want an inode number as in the NS column", args[0])}
 		}
 		only = n
 	}

@@ -333,3 +333,21 @@ func TestListTask(t *testing.T) {
 		}
 	}
 }
+
+// TestTreeRelationAsSeparateArgument checks that "-T owner", which leaves
+// the optional relation as an argument, means what --tree=owner means.
+func TestTreeRelationAsSeparateArgument(t *testing.T) {
+	for _, relation := range []string{"owner", "parent"} {
+		separate, stderr, code := runNsdive(t, "list", "-T", relation, "-t", "user", "-o", "NS", "--json")
+		if code != 0 {
+			t.Fatalf("list -T %s: exit %d\n%s", relation, code, stderr)
+		}
+		joined, _, _ := runNsdive(t, "list", "--tree="+relation, "-t", "user", "-o", "NS", "--json")
+		if !bytes.Equal(separate, joined) {
+			t.Errorf("list -T %s printed\n%s\nlist --tree=%s printed\n%s", relation, separate, relation, joined)
+		}
+	}
+	if _, stderr, code := runNsdive(t, "list", "-T", "sideways"); code != 1 || !strings.Contains(string(stderr), `invalid namespace "sideways"`) {
+		t.Errorf("list -T sideways: exit %d, stderr %q; want exit 1 rejecting the namespace", code, stderr)
+	}
+}

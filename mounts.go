@@ -38,11 +38,11 @@ func runMounts(args []string, stdout, stderr io.Writer) error {
 	}
 	mntns := p.Namespaces[inspect.LinkMnt]
 	if mntns.IsZero() {
-		return fmt.Errorf("cannot read the mount namespace of process %d: %s", target, permissionHint())
+		return fmt.Errorf("cannot read the mount namespace of process %d%s", target, deniedBecause())
 	}
 	table, ok := snap.Mounts[mntns]
 	if !ok {
-		return fmt.Errorf("cannot read the mounts of process %d (mount namespace %s): %s", target, mntns, permissionHint())
+		return fmt.Errorf("cannot read the mounts of process %d (mount namespace %s)%s", target, mntns, deniedBecause())
 	}
 	// The PEERS column counts mounts in the mount namespaces it could read.
 	warnPartial(stderr, "mounts", snap)

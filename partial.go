@@ -37,13 +37,14 @@ func warnPartial(stderr io.Writer, command string, snap *inspect.Snapshot) {
 		}
 		what = "pid " + strings.Join(pids, ", ")
 	}
-	fmt.Fprintf(stderr, "nsdive %s: could not read the namespaces of %s: %s\n", command, what, permissionHint())
+	fmt.Fprintf(stderr, "nsdive %s: cannot read the namespaces of %s%s\n", command, what, deniedBecause())
 }
 
-// permissionHint says what would let nsdive read what it could not.
-func permissionHint() string {
+// deniedBecause ends a message that nsdive could not read something of a
+// process, with what would help.
+func deniedBecause() string {
 	if os.Geteuid() != 0 {
-		return "permission denied: run nsdive as root"
+		return ": run nsdive as root"
 	}
-	return "permission denied even to root: the process holds capabilities nsdive lacks, or a security module forbids it"
+	return ", even as root: it may hold capabilities nsdive lacks"
 }
