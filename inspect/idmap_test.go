@@ -74,9 +74,7 @@ func TestParseIDMapEdges(t *testing.T) {
 }
 
 func TestParseIDMapErrors(t *testing.T) {
-	tests := []struct {
-		name, in, wantErr string
-	}{
+	checkParseErrors(t, "parseIDMap", parseIDMap, []parseErrorCase{
 		{"two columns", "0 0\n", "line 1: want 3 columns, got 2"},
 		{"four columns", "0 0 1\n0 0 1 1\n", "line 2: more than 3 columns"},
 		{"blank line", "0 0 1\n\n", "line 2: want 3 columns, got 0"},
@@ -84,15 +82,7 @@ func TestParseIDMapErrors(t *testing.T) {
 		{"negative", "0 0 -1\n", "line 1: column 3: invalid"},
 		{"hex", "0x10 0 1\n", "line 1: column 1: invalid"},
 		{"341 lines", strings.Repeat("0 0 1\n", maxIDMapLines+1), "line 341: more than 340 ranges"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseIDMap([]byte(tt.in))
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("parseIDMap error %v, want one containing %q", err, tt.wantErr)
-			}
-		})
-	}
+	})
 }
 
 func TestIDMapParseSetgroups(t *testing.T) {

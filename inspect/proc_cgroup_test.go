@@ -57,24 +57,14 @@ func TestParseCgroup(t *testing.T) {
 }
 
 func TestParseCgroupErrors(t *testing.T) {
-	tests := []struct {
-		name, in, wantErr string
-	}{
+	checkParseErrors(t, "parseCgroup", parseCgroup, []parseErrorCase{
 		{"empty", "", "empty"},
 		{"one colon", "0:/\n", "line 1: no controllers"},
 		{"no colon", "0::/\ngarbage\n", "line 2: no hierarchy id"},
 		{"bad id", "x::/\n", "line 1: hierarchy id"},
 		{"relative", "0::system.slice\n", "line 1: path \"system.slice\" is not absolute"},
 		{"empty path", "1:cpu:\n", "line 1: path \"\" is not absolute"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseCgroup([]byte(tt.in))
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("parseCgroup error %v, want one containing %q", err, tt.wantErr)
-			}
-		})
-	}
+	})
 }
 
 func TestCgroupPathOf(t *testing.T) {

@@ -94,9 +94,7 @@ func TestParseStatusEdges(t *testing.T) {
 
 func TestParseStatusErrors(t *testing.T) {
 	const base = "Name:\tsh\nTgid:\t5\nPPid:\t1\nUid:\t0\t0\t0\t0\nThreads:\t1\nNSpid:\t5\n"
-	tests := []struct {
-		name, in, wantErr string
-	}{
+	checkParseErrors(t, "parseStatus", parseStatus, []parseErrorCase{
 		{"empty", "", "missing Name, Tgid, PPid, Uid, Threads"},
 		{"no colon", "Name sh\n", "line 1: no colon"},
 		{"missing Uid", strings.Replace(base, "Uid:", "Gid:", 1), "missing Uid"},
@@ -110,15 +108,7 @@ func TestParseStatusErrors(t *testing.T) {
 		{"overflow", strings.Replace(base, "NSpid:\t5", "NSpid:\t5\t2147483648", 1), "line 6: NSpid: number 2"},
 		{"too deep", strings.Replace(base, "NSpid:\t5", "NSpid:"+strings.Repeat("\t1", 34), 1), "more than 33"},
 		{"blank line", strings.Replace(base, "\nTgid", "\n\nTgid", 1), "line 2: no colon"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseStatus([]byte(tt.in))
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("parseStatus error %v, want one containing %q", err, tt.wantErr)
-			}
-		})
-	}
+	})
 }
 
 func TestReadStatusSelf(t *testing.T) {

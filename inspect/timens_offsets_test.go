@@ -71,9 +71,7 @@ func TestParseTimeOffsetsEdges(t *testing.T) {
 }
 
 func TestParseTimeOffsetsErrors(t *testing.T) {
-	tests := []struct {
-		name, in, wantErr string
-	}{
+	checkParseErrors(t, "parseTimeOffsets", parseTimeOffsets, []parseErrorCase{
 		{"blank line", "monotonic 0 0\n\n", "line 2: empty"},
 		{"two fields", "monotonic 0\n", "line 1: want clock, seconds and nanoseconds"},
 		{"four fields", "monotonic 0 0 0\n", "line 1: want clock"},
@@ -82,15 +80,7 @@ func TestParseTimeOffsetsErrors(t *testing.T) {
 		{"a second of nanoseconds", "boottime 0 1000000000\n", "not in [0, 1e9)"},
 		{"overflow", "boottime 9223372036 0\n", "overflow"},
 		{"underflow", "boottime -9223372037 0\n", "overflow"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseTimeOffsets([]byte(tt.in))
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("parseTimeOffsets error %v, want one containing %q", err, tt.wantErr)
-			}
-		})
-	}
+	})
 }
 
 func TestReadTimeOffsetsErrors(t *testing.T) {
