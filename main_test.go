@@ -335,17 +335,25 @@ func TestListTask(t *testing.T) {
 }
 
 // TestTreeRelationAsSeparateArgument checks that "-T owner", which leaves
-// the optional relation as an argument, means what --tree=owner means.
+// the optional relation as an argument, means what --tree=owner means. It
+// lists only the test's own namespaces (-p), which stay put while the
+// host's come and go, so that two runs can be compared byte for byte.
 func TestTreeRelationAsSeparateArgument(t *testing.T) {
+	self := strconv.Itoa(os.Getpid())
+	trees := make(map[string][]byte)
 	for _, relation := range []string{"owner", "parent"} {
-		separate, stderr, code := runNsdive(t, "list", "-T", relation, "-t", "user", "-o", "NS", "--json")
+		separate, stderr, code := runNsdive(t, "list", "-T", relation, "-p", self, "-o", "NS,TYPE", "--json")
 		if code != 0 {
 			t.Fatalf("list -T %s: exit %d\n%s", relation, code, stderr)
 		}
-		joined, _, _ := runNsdive(t, "list", "--tree="+relation, "-t", "user", "-o", "NS", "--json")
+		joined, _, _ := runNsdive(t, "list", "--tree="+relation, "-p", self, "-o", "NS,TYPE", "--json")
 		if !bytes.Equal(separate, joined) {
 			t.Errorf("list -T %s printed\n%s\nlist --tree=%s printed\n%s", relation, separate, relation, joined)
 		}
+		trees[relation] = separate
+	}
+	if bytes.Equal(trees["owner"], trees["parent"]) {
+		t.Errorf("the owner and parent trees of the test's namespaces are the same:\n%s", trees["owner"])
 	}
 	if _, stderr, code := runNsdive(t, "list", "-T", "sideways"); code != 1 || !strings.Contains(string(stderr), `invalid namespace "sideways"`) {
 		t.Errorf("list -T sideways: exit %d, stderr %q; want exit 1 rejecting the namespace", code, stderr)

@@ -18,6 +18,7 @@ var nobody = &syscall.Credential{Uid: 65534, Gid: 65534}
 // fail with advice where the one thing asked for cannot be read.
 func TestUnprivilegedIsPartial(t *testing.T) {
 	nstest.RequireRoot(t) // to become nobody
+	bound := nstest.AddNetns(t, nstest.Name+"-nobody").Ino
 	stdout, stderr, code := runNsdiveAs(t, nobody, "list", "--json")
 	if code != 0 {
 		t.Fatalf("nsdive list --json as nobody: exit %d\n%s", code, stderr)
@@ -33,10 +34,19 @@ func TestUnprivilegedIsPartial(t *testing.T) {
 	if len(rows) < len(nstest.Types) {
 		t.Errorf("list as nobody shows %d namespaces, want at least its own %d", len(rows), len(nstest.Types))
 	}
+	// The host's other namespaces come and go; those with processes must
+	// be nobody's, and those without (held by a bind mount, as the test's
+	// own is) name no process.
 	for _, r := range rows {
-		if r.NProcs < 1 || r.User == nil || *r.User != "nobody" {
+		switch {
+		case r.NProcs == 0 && (r.PID != nil || r.User != nil):
+			t.Errorf("list as nobody shows %+v: a namespace without processes has no pid or user", r)
+		case r.NProcs > 0 && (r.User == nil || *r.User != "nobody"):
 			t.Errorf("list as nobody shows %+v: only nobody's processes are readable", r)
 		}
+	}
+	if r, ok := rows[bound]; !ok || r.Type != "net" || r.NProcs != 0 {
+		t.Errorf("list as nobody: the net namespace bound at /run/netns/%s-nobody is %+v (listed %v); want it listed, with no process", nstest.Name, r, ok)
 	}
 
 	var details struct {

@@ -208,8 +208,11 @@ func TestPropagationPeerGroupsRoot(t *testing.T) {
 		}
 	})
 
-	// Every mount of both namespaces, the test's own included, must read
-	// as findmnt words it.
+	// Every mount of both namespaces must read as findmnt words it. The
+	// host changes while the test runs: deleting a file another test bound
+	// a namespace to (ip netns del) detaches that mount in every mount
+	// namespace, these included. So only mounts in both reads are compared,
+	// and the test's own must be in both.
 	for pid, id := range map[int]NamespaceID{pid1: id1, pid2: id2} {
 		t.Run("findmnt "+id.String(), func(t *testing.T) {
 			out, err := exec.Command("findmnt", "--task", strconv.Itoa(pid), "-rn", "-o", "ID,PROPAGATION").Output()
@@ -225,13 +228,21 @@ func TestPropagationPeerGroupsRoot(t *testing.T) {
 				}
 				want[n] = words
 			}
-			if len(want) != len(tables[id]) {
-				t.Errorf("findmnt lists %d mounts, mountinfo %d", len(want), len(tables[id]))
-			}
+			compared := 0
 			for _, m := range tables[id] {
-				if got := m.Propagation.String(); got != want[m.ID] {
-					t.Errorf("%s: got %q, findmnt says %q", m.MountPoint, got, want[m.ID])
+				words, ok := want[m.ID]
+				switch {
+				case !ok && strings.HasPrefix(m.MountPoint, dir+"/"):
+					t.Errorf("%s: findmnt does not list the test's mount %d", m.MountPoint, m.ID)
+				case !ok:
+					continue
+				case m.Propagation.String() != words:
+					t.Errorf("%s: got %q, findmnt says %q", m.MountPoint, m.Propagation.String(), words)
 				}
+				compared++
+			}
+			if compared < len(tables[id])/2 {
+				t.Errorf("findmnt and mountinfo share %d of %d mounts; want most of them", compared, len(tables[id]))
 			}
 		})
 	}
