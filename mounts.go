@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
-	"strings"
 
+	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
 	flag "github.com/spf13/pflag"
 )
@@ -53,14 +54,9 @@ func runMounts(args []string, stdout, stderr io.Writer) error {
 		{"PROPAGATION", false}, {"PEER GROUPS", false}, {"PEERS", true}}
 	rows := make([]tableRow, len(table))
 	for i, m := range table {
-		others := 0
-		for _, ref := range snap.PropagatesTo(inspect.MountRef{MountNS: mntns, MountID: m.ID}) {
-			if ref.MountNS != mntns {
-				others++
-			}
-		}
+		peers := display.Peers(snap, inspect.MountRef{MountNS: mntns, MountID: m.ID})
 		rows[i] = tableRow{cells: []string{strconv.Itoa(m.ID), m.MountPoint, m.Source, m.FSType,
-			m.Propagation.String(), peerGroups(m.Propagation), strconv.Itoa(others)}}
+			m.Propagation.String(), display.PeerGroupsText(m.Propagation), strconv.Itoa(peers)}}
 	}
 	if _, err := fmt.Fprintf(stdout, "mount namespace %s (pid %d)\n", mntns, target); err != nil {
 		return err
@@ -68,21 +64,12 @@ func runMounts(args []string, stdout, stderr io.Writer) error {
 	return writeTable(stdout, cols, rows, -1, true)
 }
 
-// peerGroups shows a mount's optional mountinfo fields as the kernel
-// writes them.
-func peerGroups(p inspect.Propagation) string {
-	var parts []string
-	if p.Shared != 0 {
-		parts = append(parts, fmt.Sprintf("shared:%d", p.Shared))
+// selfPID is nsdive's own pid as /proc shows it.
+func selfPID() int {
+	if target, err := os.Readlink("/proc/self"); err == nil {
+		if pid, err := strconv.Atoi(target); err == nil {
+			return pid
+		}
 	}
-	if p.Master != 0 {
-		parts = append(parts, fmt.Sprintf("master:%d", p.Master))
-	}
-	if p.PropagateFrom != 0 {
-		parts = append(parts, fmt.Sprintf("propagate_from:%d", p.PropagateFrom))
-	}
-	if len(parts) == 0 {
-		return "-"
-	}
-	return strings.Join(parts, " ")
+	return os.Getpid()
 }

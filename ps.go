@@ -5,20 +5,10 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
 	flag "github.com/spf13/pflag"
 )
-
-// psLinks are the namespace columns of `nsdive ps`, in /proc/PID/ns order.
-var psLinks = []struct {
-	header string
-	link   inspect.Link
-}{
-	{"CGROUP", inspect.LinkCgroup}, {"IPC", inspect.LinkIPC}, {"MNT", inspect.LinkMnt},
-	{"NET", inspect.LinkNet}, {"PID", inspect.LinkPID}, {"PIDCHLD", inspect.LinkPIDForChildren},
-	{"TIME", inspect.LinkTime}, {"TIMECHLD", inspect.LinkTimeForChildren},
-	{"USER", inspect.LinkUser}, {"UTS", inspect.LinkUTS},
-}
 
 func runPS(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ps", flag.ContinueOnError)
@@ -49,44 +39,23 @@ func runPS(args []string, stdout, stderr io.Writer) error {
 		return writePSJSON(stdout, snap, procs)
 	}
 	cols := []column{{"PID", true}, {"PPID", true}, {"USER", false}}
-	for _, l := range psLinks {
-		cols = append(cols, column{l.header, true})
+	for _, l := range display.LinkColumns {
+		cols = append(cols, column{l.Header, true})
 	}
 	cols = append(cols, column{"COMMAND", false})
 	rows := make([]tableRow, 0, len(procs))
 	for _, p := range procs {
-		user := "?"
-		if p.UID >= 0 {
-			user = userName(p.UID)
+		cells := []string{display.PIDText(p), strconv.Itoa(p.PPID), display.UserText(nil, p)}
+		for _, l := range display.LinkColumns {
+			cells = append(cells, display.LinkText(snap, p, l.Link))
 		}
-		pid := strconv.Itoa(p.PID)
-		if p.IsThread() {
-			pid = fmt.Sprintf("%d/%d", p.TGID, p.PID)
-		}
-		cells := []string{pid, strconv.Itoa(p.PPID), user}
-		for _, l := range psLinks {
-			cells = append(cells, linkCell(snap, p, l.link))
-		}
-		rows = append(rows, tableRow{cells: append(cells, commandLine(p))})
+		rows = append(rows, tableRow{cells: append(cells, display.CommandLine(p))})
 	}
 	if err := writeTable(stdout, cols, rows, -1, true); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(stdout, "\n* not the initial namespace (the initial ones are pid %d's); PID a/b is thread b of process a\n", snap.InitialPID)
 	return err
-}
-
-// linkCell shows one namespace link of a process: its inode, starred when
-// it is not the initial namespace, "-" when unreadable.
-func linkCell(snap *inspect.Snapshot, p *inspect.Process, l inspect.Link) string {
-	id := p.Namespaces[l]
-	if id.IsZero() {
-		return "-"
-	}
-	if !snap.Initial[l].IsZero() && id != snap.Initial[l] {
-		return "*" + id.String()
-	}
-	return id.String()
 }
 
 // writePSJSON prints {"processes": [...]} with one object per process.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
 )
 
@@ -51,10 +52,10 @@ func writeSnapshotJSON(w io.Writer, snap *inspect.Snapshot, nss []*inspect.Names
 
 // namespaceJSON starts with lsns -J's members and adds the rest.
 func namespaceJSON(snap *inspect.Snapshot, ns *inspect.Namespace) jsonObject {
-	row := &listRow{ns: ns, rep: ns.Lowest(), snap: snap}
+	row := &display.Row{NS: ns, Rep: ns.Lowest(), Snap: snap}
 	obj := jsonObject{}
 	for _, c := range []string{"NS", "TYPE", "NPROCS", "PID", "USER", "COMMAND"} {
-		obj = append(obj, jsonField{strings.ToLower(c), row.value(c)})
+		obj = append(obj, jsonField{strings.ToLower(c), row.Value(c)})
 	}
 	var pids, tids []int
 	for _, p := range ns.Processes {
@@ -77,7 +78,7 @@ func namespaceJSON(snap *inspect.Snapshot, ns *inspect.Namespace) jsonObject {
 		jsonField{"parent", nullID(ns.Parent)},
 		jsonField{"owner", nullID(ns.Owner)},
 		jsonField{"owner_uid", nullIfNegative(ns.OwnerUID)},
-		jsonField{"netnsid", row.value("NETNSID")},
+		jsonField{"netnsid", row.Value("NETNSID")},
 		jsonField{"container", ns.Container},
 		jsonField{"details", detailsJSON(ns.Details)},
 	)
@@ -126,7 +127,7 @@ func processJSON(snap *inspect.Snapshot, p *inspect.Process) jsonObject {
 	}
 	var user any
 	if p.UID >= 0 {
-		user = userName(p.UID)
+		user = display.SystemUsers.Name(p.UID)
 	}
 	differs := []string{}
 	for _, l := range snap.DiffersFromInitial(p) {

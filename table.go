@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nsdive/nsdive/display"
 )
 
 // column is one column of a table: its header and whether its cells are
@@ -74,22 +76,16 @@ func writeTable(w io.Writer, cols []column, rows []tableRow, treeCol int, headin
 	return err
 }
 
-// treeNode is a row with the rows nested under it.
-type treeNode struct {
-	row      tableRow
-	key      int // the caller's index of the row
-	children []*treeNode
-}
-
-// flattenTree orders nodes depth first and draws tree prefixes as
-// libsmartcols does ("├─", "└─", "│ ").
-func flattenTree(roots []*treeNode) []tableRow {
+// flattenTree orders a tree's rows depth first, with the cells that
+// cells returns for each, and draws tree prefixes as libsmartcols does
+// ("├─", "└─", "│ ").
+func flattenTree(roots []*display.Node, cells func(row int) []string) []tableRow {
 	var out []tableRow
-	var walk func(nodes []*treeNode, indent string, top bool)
-	walk = func(nodes []*treeNode, indent string, top bool) {
+	var walk func(nodes []*display.Node, indent string, top bool)
+	walk = func(nodes []*display.Node, indent string, top bool) {
 		for i, n := range nodes {
 			last := i == len(nodes)-1
-			row := n.row
+			row := tableRow{cells: cells(n.Row)}
 			next := indent
 			if !top {
 				if last {
@@ -101,7 +97,7 @@ func flattenTree(roots []*treeNode) []tableRow {
 				}
 			}
 			out = append(out, row)
-			walk(n.children, next, false)
+			walk(n.Children, next, false)
 		}
 	}
 	walk(roots, "", true)

@@ -4,20 +4,26 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/nsdive/nsdive/display"
 )
 
 func TestWriteTableTree(t *testing.T) {
 	cols := []column{{"NS", true}, {"TYPE", false}, {"NPROCS", true}, {"COMMAND", false}}
-	roots := []*treeNode{
-		{row: tableRow{cells: []string{"4026531837", "user", "70", "kthreadd"}}, children: []*treeNode{
-			{row: tableRow{cells: []string{"4026532176", "user", "1", "sleep 300"}}},
-			{row: tableRow{cells: []string{"4026532177", "user", "2", "unshare -U"}}, children: []*treeNode{
-				{row: tableRow{cells: []string{"4026532180", "net", "1", "sh"}}},
-			}},
+	cells := [][]string{
+		{"4026531837", "user", "70", "kthreadd"},
+		{"4026532176", "user", "1", "sleep 300"},
+		{"4026532177", "user", "2", "unshare -U"},
+		{"4026532180", "net", "1", "sh"},
+	}
+	roots := []*display.Node{
+		{Row: 0, Children: []*display.Node{
+			{Row: 1},
+			{Row: 2, Children: []*display.Node{{Row: 3}}},
 		}},
 	}
 	var b bytes.Buffer
-	if err := writeTable(&b, cols, flattenTree(roots), 0, true); err != nil {
+	if err := writeTable(&b, cols, flattenTree(roots, func(i int) []string { return cells[i] }), 0, true); err != nil {
 		t.Fatal(err)
 	}
 	want := "" +
@@ -39,35 +45,6 @@ func TestWriteTableRightAligned(t *testing.T) {
 	}
 	if want := "   7 a\n1234 b\n"; b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
-	}
-}
-
-func TestChooseColumns(t *testing.T) {
-	tests := []struct {
-		output string
-		want   []string
-		ok     bool
-	}{
-		{"", defaultListColumns, true},
-		{"ns,type", []string{"NS", "TYPE"}, true},
-		{"+PATH", append(append([]string{}, defaultListColumns...), "PATH"), true},
-		{"NS,NOPE", nil, false},
-	}
-	for _, tt := range tests {
-		got, err := chooseColumns(tt.output, false)
-		if (err == nil) != tt.ok || len(got) != len(tt.want) {
-			t.Errorf("chooseColumns(%q) = %v, %v; want %v", tt.output, got, err, tt.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != tt.want[i] {
-				t.Errorf("chooseColumns(%q) = %v; want %v", tt.output, got, tt.want)
-			}
-		}
-	}
-	all, _ := chooseColumns("", true)
-	if len(all) != len(listColumns) {
-		t.Errorf("--output-all gives %d columns, want %d", len(all), len(listColumns))
 	}
 }
 

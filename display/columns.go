@@ -1,0 +1,97 @@
+package display
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nsdive/nsdive/inspect"
+)
+
+// Column is one column of the namespace table: lsns's, then nsdive's own.
+type Column struct {
+	Name string
+	Help string
+	// Right is true for numbers, which line up on the right as in lsns.
+	Right bool
+}
+
+// Columns are every column of the namespace table, in lsns's order, then
+// nsdive's own.
+var Columns = []Column{
+	{"NS", "namespace identifier (inode number)", true},
+	{"TYPE", "kind of namespace", false},
+	{"PATH", "path to the namespace", false},
+	{"NPROCS", "number of processes in the namespace", true},
+	{"PID", "lowest PID in the namespace", true},
+	{"PPID", "PPID of the PID", true},
+	{"COMMAND", "command line of the PID", false},
+	{"UID", "UID of the PID", true},
+	{"USER", "username of the PID", false},
+	{"NETNSID", "namespace ID as used by network subsystem", true},
+	{"NSFS", "nsfs mountpoints holding the namespace", false},
+	{"PNS", "parent namespace identifier (inode number)", true},
+	{"ONS", "owner namespace identifier (inode number)", true},
+	{"HOLDERS", "what besides processes keeps it alive (mount:PATH, fd:PID/FD, socket:PID/FD, for_children:PID)", false},
+	{"CONTAINER", "container engine and id guessed from cgroups", false},
+}
+
+// DefaultColumns are the columns shown when none are asked for, as lsns's.
+var DefaultColumns = []string{"NS", "TYPE", "NPROCS", "PID", "USER", "COMMAND"}
+
+// ColumnNamed returns the column called name (in upper case), or false.
+func ColumnNamed(name string) (Column, bool) {
+	i := slices.IndexFunc(Columns, func(c Column) bool { return c.Name == name })
+	if i < 0 {
+		return Column{}, false
+	}
+	return Columns[i], true
+}
+
+// ChooseColumns resolves lsns's -o LIST (+LIST adds to the defaults) and
+// --output-all into column names.
+func ChooseColumns(output string, all bool) ([]string, error) {
+	if all {
+		names := make([]string, len(Columns))
+		for i, c := range Columns {
+			names[i] = c.Name
+		}
+		return names, nil
+	}
+	if output == "" {
+		return DefaultColumns, nil
+	}
+	var names []string
+	if rest, ok := strings.CutPrefix(output, "+"); ok {
+		names = append(names, DefaultColumns...)
+		output = rest
+	}
+	for _, name := range strings.Split(output, ",") {
+		name = strings.ToUpper(strings.TrimSpace(name))
+		if _, ok := ColumnNamed(name); !ok {
+			return nil, fmt.Errorf("unknown column %q (see nsdive list --help)", name)
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}
+
+// ScanOptions returns what a scan must read to fill cols and nest rows by
+// relation: the cheap lazy scan, plus the hierarchy, details, cgroups or
+// descriptors that some columns need.
+func ScanOptions(cols []string, relation Relation) inspect.Options {
+	opts := inspect.Options{Lazy: true, BindMounts: true, Threads: true}
+	if relation == ByOwner || relation == ByParent || slices.Contains(cols, "PNS") || slices.Contains(cols, "ONS") {
+		opts.Hierarchy = true
+	}
+	if slices.Contains(cols, "NETNSID") {
+		opts.Details = true
+	}
+	if slices.Contains(cols, "CONTAINER") {
+		opts.Cgroups = true
+	}
+	if slices.Contains(cols, "HOLDERS") {
+		opts.FDs, opts.ForChildren = true, true
+	}
+	return opts
+}

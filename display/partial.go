@@ -1,0 +1,54 @@
+package display
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nsdive/nsdive/inspect"
+)
+
+// Partial summarises what a scan could not read: processes whose
+// namespace links were unreadable count in no namespace.
+type Partial struct {
+	Unreadable int   // processes whose links could not be read
+	Total      int   // processes seen, threads left out
+	PIDs       []int // the unreadable pids, sorted, when there are at most three
+}
+
+// PartialOf summarises snap's unreadable processes.
+func PartialOf(snap *inspect.Snapshot) Partial {
+	part := Partial{Unreadable: snap.Unreadable.Processes}
+	var few []int // the first unreadable pids met, enough to name them
+	for _, p := range snap.Processes {
+		if p.IsThread() {
+			continue
+		}
+		part.Total++
+		if part.Unreadable > 0 && p.Namespaces == (inspect.NamespaceSet{}) && len(few) < 4 {
+			few = append(few, p.PID)
+		}
+	}
+	if part.Unreadable > 0 && len(few) <= 3 {
+		slices.Sort(few)
+		part.PIDs = few
+	}
+	return part
+}
+
+// IsComplete reports whether every process could be read.
+func (p Partial) IsComplete() bool { return p.Unreadable == 0 }
+
+// What names the unreadable processes: "pid 1, 7" when they are few,
+// "12 of 80 processes" otherwise.
+func (p Partial) What() string {
+	if p.PIDs != nil {
+		pids := make([]string, len(p.PIDs))
+		for i, pid := range p.PIDs {
+			pids[i] = strconv.Itoa(pid)
+		}
+		return "pid " + strings.Join(pids, ", ")
+	}
+	return fmt.Sprintf("%d of %d processes", p.Unreadable, p.Total)
+}

@@ -1,0 +1,145 @@
+package display
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nsdive/nsdive/inspect"
+)
+
+// Row is one namespace of the namespace table with the process that
+// represents it (the lowest member, as lsns's PID).
+type Row struct {
+	NS   *inspect.Namespace
+	Rep  *inspect.Process
+	Snap *inspect.Snapshot
+	// Users names the USER column; nil means SystemUsers.
+	Users *Users
+}
+
+// NewRows returns a row for each namespace. The scan may have read only
+// namespace links: pass the rows to Fill before reading their cells.
+func NewRows(snap *inspect.Snapshot, nss []*inspect.Namespace) []*Row {
+	rows := make([]*Row, len(nss))
+	for i, ns := range nss {
+		rows[i] = &Row{NS: ns, Rep: ns.Lowest(), Snap: snap}
+	}
+	return rows
+}
+
+// Fill reads what the rows' representatives need beyond a lazy scan
+// (parent, command line).
+func Fill(snap *inspect.Snapshot, rows []*Row) {
+	reps := make([]*inspect.Process, len(rows))
+	for i, r := range rows {
+		reps[i] = r.Rep
+	}
+	snap.Fill(reps)
+}
+
+// Value returns the cell of column col as JSON carries it: a number, a
+// string or nil.
+func (r *Row) Value(col string) any {
+	ns, p := r.NS, r.Rep
+	switch col {
+	case "NS":
+		return ns.ID.Ino
+	case "TYPE":
+		return ns.Type.String()
+	case "PATH":
+		if p != nil {
+			return fmt.Sprintf("%s/%d/ns/%s", r.Snap.ProcRoot, p.PID, inspect.LinkOf(ns.Type).Name())
+		}
+		if paths := ns.MountPaths(); len(paths) > 0 {
+			return paths[0]
+		}
+		return nil
+	case "NPROCS":
+		return ns.NumProcs()
+	case "NETNSID":
+		if ns.Type != inspect.Net || ns.NetNSID < 0 {
+			return nil
+		}
+		return ns.NetNSID
+	case "NSFS":
+		if paths := ns.MountPaths(); len(paths) > 0 {
+			return strings.Join(paths, ",")
+		}
+		return nil
+	case "PNS":
+		return ns.Parent.Ino
+	case "ONS":
+		return ns.Owner.Ino
+	case "HOLDERS":
+		if len(ns.Holders) == 0 {
+			return nil
+		}
+		parts := make([]string, len(ns.Holders))
+		for i, h := range ns.Holders {
+			parts[i] = h.String()
+		}
+		return strings.Join(parts, ",")
+	case "CONTAINER":
+		if ns.Container == nil {
+			return nil
+		}
+		return ns.Container.Engine + ":" + ns.Container.ID
+	}
+	if p == nil {
+		return nil
+	}
+	switch col {
+	case "PID":
+		return p.PID
+	case "PPID":
+		return p.PPID
+	case "COMMAND":
+		return CommandLine(p)
+	case "UID":
+		if p.UID < 0 {
+			return nil
+		}
+		return p.UID
+	case "USER":
+		if p.UID < 0 {
+			return nil
+		}
+		return r.users().Name(p.UID)
+	}
+	return nil
+}
+
+// Text returns the cell of column col as a table shows it; empty when
+// the value is nil.
+func (r *Row) Text(col string) string {
+	v := r.Value(col)
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// Texts returns the cells of cols as a table shows them.
+func (r *Row) Texts(cols []string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = r.Text(c)
+	}
+	return out
+}
+
+func (r *Row) users() *Users {
+	if r.Users != nil {
+		return r.Users
+	}
+	return SystemUsers
+}
+
+// CommandLine is what lsns and ps show as a command: the arguments, or the
+// name in the kernel's words for a kernel thread or an unreadable one.
+func CommandLine(p *inspect.Process) string {
+	if len(p.Cmdline) == 0 {
+		return p.Comm
+	}
+	return strings.Join(p.Cmdline, " ")
+}
