@@ -1,9 +1,6 @@
 package inspect
 
 import (
-	"errors"
-	"fmt"
-
 	"golang.org/x/sys/unix"
 )
 
@@ -76,70 +73,4 @@ func (sc *scanner) related(snap *Snapshot, fd int, t Type) (*Namespace, bool) {
 		return ns, false
 	}
 	return snap.namespace(id, t), true
-}
-
-// errNoPath says nothing in the snapshot leads to a namespace's file.
-var errNoPath = errors.New("no process, mount or descriptor leads to it")
-
-// openNamespace opens a namespace's nsfs file through whatever leads to
-// it: a member process's link, a for_children link, a bind mount (seen
-// through a process in the mount namespace that has it) or a descriptor.
-func openNamespace(snap *Snapshot, ns *Namespace) (int, error) {
-	var lastErr error = errNoPath
-	try := func(path string) (int, bool) {
-		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			lastErr = err
-			return -1, false
-		}
-		return fd, true
-	}
-	for _, p := range ns.Processes {
-		if fd, ok := try(taskPath(snap.ProcRoot, p, "ns/"+LinkOf(ns.Type).Name())); ok {
-			return fd, nil
-		}
-	}
-	for _, h := range ns.Holders {
-		switch h.Kind {
-		case HeldForChildren:
-			link := LinkPIDForChildren
-			if ns.Type == Time {
-				link = LinkTimeForChildren
-			}
-			if fd, ok := try(fmt.Sprintf("%s/%d/ns/%s", snap.ProcRoot, h.PID, link.Name())); ok {
-				return fd, nil
-			}
-		case HeldByFD:
-			if fd, ok := try(fmt.Sprintf("%s/%d/fd/%d", snap.ProcRoot, h.PID, h.FD)); ok {
-				return fd, nil
-			}
-		case HeldByMount:
-			if mntns := snap.Namespaces[h.MountNS]; mntns != nil {
-				for _, p := range mntns.Processes {
-					if fd, ok := try(taskPath(snap.ProcRoot, p, "root"+h.Path)); ok {
-						return fd, nil
-					}
-				}
-			}
-		case HeldBySocket:
-			pidfd, err := unix.PidfdOpen(h.PID, 0)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			sock, err := unix.PidfdGetfd(pidfd, h.FD, 0)
-			unix.Close(pidfd)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			fd, err := unix.IoctlRetInt(sock, unix.SIOCGSKNS)
-			unix.Close(sock)
-			if err == nil {
-				return fd, nil
-			}
-			lastErr = err
-		}
-	}
-	return -1, fmt.Errorf("open %s namespace %d: %w", ns.Type, ns.ID.Ino, lastErr)
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/nsdive/nsdive/internal/inside"
 	"golang.org/x/sys/unix"
 )
 
@@ -160,7 +161,7 @@ func (sc *scanner) readFDs(pid int, seenSockets *sync.Map) ([]fdHold, error) {
 					continue
 				}
 			}
-			if id, err := sc.socketNamespace(pidfd, fd); err == nil {
+			if id, err := socketNamespace(pidfd, fd); err == nil {
 				holds = append(holds, fdHold{id: id, typ: Net, pid: pid, fd: fd, socket: true})
 			}
 			continue
@@ -177,17 +178,11 @@ func (sc *scanner) readFDs(pid int, seenSockets *sync.Map) ([]fdHold, error) {
 }
 
 // socketNamespace returns the network namespace a socket of another
-// process was created in: the socket is duplicated with pidfd_getfd and
-// asked with SIOCGSKNS.
-func (sc *scanner) socketNamespace(pidfd, fd int) (NamespaceID, error) {
-	sock, err := unix.PidfdGetfd(pidfd, fd, 0)
+// process was created in.
+func socketNamespace(pidfd, fd int) (NamespaceID, error) {
+	nsfd, err := inside.SocketNamespace(pidfd, fd)
 	if err != nil {
-		return NamespaceID{}, fmt.Errorf("pidfd_getfd %d: %w", fd, err)
-	}
-	defer unix.Close(sock)
-	nsfd, err := unix.IoctlRetInt(sock, unix.SIOCGSKNS)
-	if err != nil {
-		return NamespaceID{}, fmt.Errorf("SIOCGSKNS: %w", err)
+		return NamespaceID{}, err
 	}
 	defer unix.Close(nsfd)
 	return fstatID(nsfd)

@@ -1,6 +1,8 @@
 package inspect
 
 import (
+	"github.com/nsdive/nsdive/internal/inside"
+
 	"bytes"
 	"fmt"
 	"os"
@@ -22,7 +24,7 @@ const (
 // Equivalent to: nsenter --ipc=NSPATH ipcs
 func readIPC(nsPath string) (*IPCInfo, error) {
 	var info IPCInfo
-	err := runInNamespace(nsPath, IPC, func() error {
+	err := inside.Run(nsPath, IPC.CloneFlag(), func() error {
 		for _, table := range []struct {
 			path  string
 			count *int

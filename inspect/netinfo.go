@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 
+	"github.com/nsdive/nsdive/internal/inside"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -24,7 +25,7 @@ const dumpAttempts = 3
 //
 // Equivalent to: ip -n NS -d link show; ip -n NS addr show; ip -n NS route show; ip -n NS -6 route show
 func readNet(nsPath string) (*NetInfo, error) {
-	h, err := netHandleAt(nsPath)
+	h, err := inside.NetHandle(nsPath)
 	if err != nil {
 		return nil, err
 	}
@@ -66,24 +67,6 @@ func readNet(nsPath string) (*NetInfo, error) {
 		info.Routes = appendRoutes(info.Routes, r, names)
 	}
 	return info, nil
-}
-
-// netHandleAt opens a rtnetlink handle bound to the network namespace at
-// nsPath. A netlink socket belongs to the namespace it was created in, so it
-// is created on a thread that has joined the namespace and then used from
-// any thread. netlink.NewHandleAt would do the same setns on the caller's
-// own thread, switch back ignoring errors and unlock it.
-func netHandleAt(nsPath string) (*netlink.Handle, error) {
-	var h *netlink.Handle
-	err := runInNamespace(nsPath, Net, func() error {
-		var err error
-		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
-		if err != nil {
-			return fmt.Errorf("open netlink socket in %s: %w", nsPath, err)
-		}
-		return nil
-	})
-	return h, err
 }
 
 // consistentDump runs a netlink dump again while the kernel reports that the
@@ -301,7 +284,7 @@ func (f *peerFinder) handleIn(id NamespaceID) (*netlink.Handle, error) {
 	if !ok {
 		return nil, fmt.Errorf("resolve veth peers of net namespace %s: no path to it", id)
 	}
-	return netHandleAt(path)
+	return inside.NetHandle(path)
 }
 
 // nsidOf returns the netnsid of namespace cand as seen through from, the

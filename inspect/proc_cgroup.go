@@ -1,6 +1,8 @@
 package inspect
 
 import (
+	"github.com/nsdive/nsdive/internal/inside"
+
 	"bytes"
 	"fmt"
 	"os"
@@ -36,16 +38,16 @@ func readCgroupInfo(procRoot string, pid int) (*CgroupInfo, error) {
 	if sameNamespace(filepath.Join(procRoot, "self", "ns", "cgroup"), filepath.Join(dir, "ns", "cgroup")) {
 		return &CgroupInfo{Root: "/"}, nil
 	}
-	var inside []byte
-	err = runInNamespace(filepath.Join(dir, "ns", "cgroup"), Cgroup, func() error {
+	var seenInside []byte
+	err = inside.Run(filepath.Join(dir, "ns", "cgroup"), Cgroup.CloneFlag(), func() error {
 		data, err := os.ReadFile(path)
 		if err == nil {
-			inside, err = cgroupPathOf(data, e.id)
+			seenInside, err = cgroupPathOf(data, e.id)
 		}
 		return err
 	})
 	if err == nil {
-		if root, ok := cgroupNSRoot(outside, string(inside)); ok {
+		if root, ok := cgroupNSRoot(outside, string(seenInside)); ok {
 			return &CgroupInfo{Root: root}, nil
 		}
 	}

@@ -1,6 +1,8 @@
 package inspect
 
 import (
+	"github.com/nsdive/nsdive/internal/inside"
+
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -13,7 +15,7 @@ import (
 // Equivalent to: nsenter --uts=NSPATH uname -n; nsenter --uts=NSPATH domainname
 func readUTS(nsPath string) (*UTSInfo, error) {
 	var uts unix.Utsname
-	err := runInNamespace(nsPath, UTS, func() error {
+	err := inside.Run(nsPath, UTS.CloneFlag(), func() error {
 		if err := unix.Uname(&uts); err != nil {
 			return fmt.Errorf("uname in %s: %w", nsPath, err)
 		}

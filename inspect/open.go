@@ -1,0 +1,61 @@
+package inspect
+
+import (
+	"fmt"
+	"iter"
+
+	"github.com/nsdive/nsdive/internal/inside"
+)
+
+// openNamespace opens a namespace's nsfs file through whatever leads to
+// it (see waysTo); the caller closes the descriptor.
+func openNamespace(snap *Snapshot, ns *Namespace) (int, error) {
+	fd, err := inside.OpenFirst(waysTo(snap, ns))
+	if err != nil {
+		return -1, fmt.Errorf("open %s namespace %d: %w", ns.Type, ns.ID.Ino, err)
+	}
+	return fd, nil
+}
+
+// waysTo yields the ways to a namespace's nsfs file that the snapshot
+// knows, cheapest first: a member process's link, a for_children link, a
+// descriptor, a bind mount (seen through a process in the mount namespace
+// that has it) or a socket.
+func waysTo(snap *Snapshot, ns *Namespace) iter.Seq[inside.Way] {
+	return func(yield func(inside.Way) bool) {
+		for _, p := range ns.Processes {
+			if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "ns/"+LinkOf(ns.Type).Name())}) {
+				return
+			}
+		}
+		for _, h := range ns.Holders {
+			var w inside.Way
+			switch h.Kind {
+			case HeldForChildren:
+				link := LinkPIDForChildren
+				if ns.Type == Time {
+					link = LinkTimeForChildren
+				}
+				w.Path = fmt.Sprintf("%s/%d/ns/%s", snap.ProcRoot, h.PID, link.Name())
+			case HeldByFD:
+				w.Path = fmt.Sprintf("%s/%d/fd/%d", snap.ProcRoot, h.PID, h.FD)
+			case HeldByMount:
+				mntns := snap.Namespaces[h.MountNS]
+				if mntns == nil {
+					continue
+				}
+				for _, p := range mntns.Processes {
+					if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "root"+h.Path)}) {
+						return
+					}
+				}
+				continue
+			case HeldBySocket:
+				w.PID, w.FD = h.PID, h.FD
+			}
+			if !yield(w) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,29 @@
+package inside
+
+import (
+	"fmt"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// NetHandle opens a rtnetlink handle bound to the network namespace at
+// nsPath; the caller closes it. A netlink socket belongs to the namespace
+// it was created in, so it is created on a thread that has joined the
+// namespace (see Run) and then used from any thread. netlink.NewHandleAt
+// would do the same setns on the caller's own thread, switch back ignoring
+// errors and unlock it.
+//
+// Equivalent to: ip -n NS ... (ip -netns opens its socket the same way)
+func NetHandle(nsPath string) (*netlink.Handle, error) {
+	var h *netlink.Handle
+	err := Run(nsPath, unix.CLONE_NEWNET, func() error {
+		var err error
+		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
+		if err != nil {
+			return fmt.Errorf("open netlink socket in %s: %w", nsPath, err)
+		}
+		return nil
+	})
+	return h, err
+}

@@ -1,0 +1,239 @@
+package inside
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/nsdive/nsdive/internal/nstest"
+	"golang.org/x/sys/unix"
+)
+
+// fdID returns the namespace an open nsfs descriptor is, and closes it.
+func fdID(t testing.TB, fd int) nstest.ID {
+	t.Helper()
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		t.Fatal(err)
+	}
+	return nstest.ID{Dev: st.Dev, Ino: st.Ino}
+}
+
+// socketIn creates a UDP socket in the network namespace at nsPath; the
+// socket is this process's, the namespace another's. The cleanup closes it.
+func socketIn(t testing.TB, nsPath string) int {
+	t.Helper()
+	sock := -1
+	err := Run(nsPath, unix.CLONE_NEWNET, func() error {
+		var err error
+		sock, err = unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(sock) })
+	return sock
+}
+
+func TestWayOpen(t *testing.T) {
+	nstest.RequireRoot(t)
+	pid := startIn(t, "--net")
+	nsPath := fmt.Sprintf("/proc/%d/ns/net", pid)
+	want := nstest.MustIDAt(t, nsPath)
+	sock := socketIn(t, nsPath)
+	notSocket, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(notSocket)
+
+	t.Run("path", func(t *testing.T) {
+		fd, err := Way{Path: nsPath}.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fdID(t, fd); got != want {
+			t.Errorf("opened %v, want %v", got, want)
+		}
+	})
+	t.Run("socket", func(t *testing.T) {
+		fd, err := Way{PID: os.Getpid(), FD: sock}.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fdID(t, fd); got != want {
+			t.Errorf("socket's namespace %v, want %v (the one it was created in)", got, want)
+		}
+	})
+	t.Run("not a socket", func(t *testing.T) {
+		if fd, err := (Way{PID: os.Getpid(), FD: notSocket}).Open(); !errors.Is(err, unix.ENOTTY) {
+			t.Errorf("fd %d, err %v, want ENOTTY", fd, err)
+		}
+	})
+	t.Run("missing path", func(t *testing.T) {
+		if _, err := (Way{Path: "/nonexistent"}).Open(); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("err %v, want ErrNotExist", err)
+		}
+	})
+}
+
+func TestOpenFirst(t *testing.T) {
+	nstest.RequireRoot(t)
+	nsPath := fmt.Sprintf("/proc/%d/ns/net", startIn(t, "--net"))
+	want := nstest.MustIDAt(t, nsPath)
+	t.Run("first that opens", func(t *testing.T) {
+		var tried []string
+		ways := slices.Values([]Way{{Path: "/nonexistent"}, {Path: nsPath}, {Path: "/proc/self/ns/net"}})
+		fd, err := OpenFirst(func(yield func(Way) bool) {
+			for w := range ways {
+				tried = append(tried, w.Path)
+				if !yield(w) {
+					return
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fdID(t, fd); got != want {
+			t.Errorf("opened %v, want %v", got, want)
+		}
+		if len(tried) != 2 {
+			t.Errorf("tried %v, want to stop after %s", tried, nsPath)
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		if _, err := OpenFirst(slices.Values([]Way(nil))); !errors.Is(err, ErrNoWay) {
+			t.Errorf("err %v, want ErrNoWay", err)
+		}
+	})
+	t.Run("last error", func(t *testing.T) {
+		_, err := OpenFirst(slices.Values([]Way{{Path: "/proc/self/ns/nonexistent"}, {PID: os.Getpid(), FD: 0x7fff}}))
+		if !errors.Is(err, unix.EBADF) {
+			t.Errorf("err %v, want the last way's EBADF", err)
+		}
+	})
+}
+
+// TestNoLeaks runs Run, NetHandle and both kinds of Way many times,
+// concurrently, while other goroutines check that the thread they run on
+// never is in a foreign namespace; afterwards every thread is home and no
+// fd or goroutine is left over.
+func TestNoLeaks(t *testing.T) {
+	nstest.RequireRoot(t)
+	pid := startIn(t, "--net", "--uts")
+	netPath, utsPath := fmt.Sprintf("/proc/%d/ns/net", pid), fmt.Sprintf("/proc/%d/ns/uts", pid)
+	want := nstest.MustIDAt(t, netPath)
+	sock := socketIn(t, netPath)
+
+	home := nstest.ThreadNamespaces(t)
+	fds := nstest.CountFDs(t)
+	goroutines := runtime.NumGoroutine()
+
+	stop := make(chan struct{})
+	var checkers sync.WaitGroup
+	strays := make(chan string, 16)
+	for range 4 {
+		checkers.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for _, typ := range nstest.JoinableTypes {
+					target, err := os.Readlink("/proc/thread-self/ns/" + typ)
+					if err == nil && target != home[typ] {
+						select {
+						case strays <- target:
+						default:
+						}
+					}
+				}
+				runtime.Gosched()
+			}
+		})
+	}
+	openAndCheck := func(w Way) error {
+		fd, err := w.Open()
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return err
+		}
+		if (nstest.ID{Dev: st.Dev, Ino: st.Ino}) != want {
+			return fmt.Errorf("%s led to %d, want %d", w, st.Ino, want.Ino)
+		}
+		return nil
+	}
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"Run", func() error { return Run(utsPath, unix.CLONE_NEWUTS, func() error { return nil }) }},
+		{"Run error", func() error {
+			if Run(netPath, unix.CLONE_NEWUTS, func() error { return nil }) == nil {
+				return errors.New("joined a net namespace as uts")
+			}
+			return nil
+		}},
+		{"NetHandle", func() error {
+			h, err := NetHandle(netPath)
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			links, err := h.LinkList()
+			if err == nil && (len(links) != 1 || links[0].Attrs().Name != "lo") {
+				err = fmt.Errorf("links %v, want lo alone", links)
+			}
+			return err
+		}},
+		{"Way path", func() error { return openAndCheck(Way{Path: netPath}) }},
+		{"Way socket", func() error { return openAndCheck(Way{PID: os.Getpid(), FD: sock}) }},
+	}
+	var workers sync.WaitGroup
+	errs := make(chan error, 8*len(calls))
+	for range 8 {
+		workers.Go(func() {
+			for range 10 {
+				for _, c := range calls {
+					if err := c.call(); err != nil {
+						errs <- fmt.Errorf("%s: %w", c.name, err)
+						return
+					}
+				}
+			}
+		})
+	}
+	workers.Wait()
+	close(stop)
+	checkers.Wait()
+	close(errs)
+	close(strays)
+	for err := range errs {
+		t.Error(err)
+	}
+	for target := range strays {
+		t.Errorf("a goroutine ran on a thread in %s", target)
+	}
+	if stray := nstest.StrayThreads(t, home); len(stray) > 0 {
+		t.Errorf("threads left in foreign namespaces: %v", stray)
+	}
+	if got := nstest.CountFDs(t); got != fds {
+		t.Errorf("%d fds open, want %d", got, fds)
+	}
+	if !nstest.Poll(func() bool { return runtime.NumGoroutine() <= goroutines }) {
+		t.Errorf("%d goroutines, want %d", runtime.NumGoroutine(), goroutines)
+	}
+}

@@ -1,0 +1,96 @@
+package inside
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrNotJoinable is returned when asked to join a namespace that a thread
+// of a multithreaded process cannot, or should not, join.
+var ErrNotJoinable = errors.New("only uts, ipc, net and cgroup namespaces can be joined by a thread of this program")
+
+// typeNames names the CLONE_NEW* flags, for messages.
+var typeNames = map[int]string{
+	unix.CLONE_NEWCGROUP: "cgroup",
+	unix.CLONE_NEWIPC:    "ipc",
+	unix.CLONE_NEWNS:     "mnt",
+	unix.CLONE_NEWNET:    "net",
+	unix.CLONE_NEWPID:    "pid",
+	unix.CLONE_NEWTIME:   "time",
+	unix.CLONE_NEWUSER:   "user",
+	unix.CLONE_NEWUTS:    "uts",
+}
+
+// typeName names the namespace type of a CLONE_NEW* flag.
+func typeName(nstype int) string {
+	if name, ok := typeNames[nstype]; ok {
+		return name
+	}
+	return fmt.Sprintf("type %#x", nstype)
+}
+
+// Joinable reports whether a single thread of this program may setns into
+// a namespace of type nstype (a CLONE_NEW* flag). The kernel refuses mount
+// and user namespaces to a multithreaded process (EINVAL) and time
+// namespaces too (EUSERS); joining a pid namespace would only change the
+// namespace of future children.
+func Joinable(nstype int) bool {
+	switch nstype {
+	case unix.CLONE_NEWUTS, unix.CLONE_NEWIPC, unix.CLONE_NEWNET, unix.CLONE_NEWCGROUP:
+		return true
+	}
+	return false
+}
+
+// Run runs fn on a fresh OS thread that has joined the namespace of type
+// nstype (a CLONE_NEW* flag) at nsPath, and returns fn's error.
+//
+// The goroutine locks its thread and never unlocks it: when the goroutine
+// returns, the Go runtime terminates the thread instead of handing it, still
+// in the foreign namespace, to other goroutines. fn must do its work on the
+// goroutine it is called on; a goroutine it starts runs on another thread,
+// in this program's namespaces.
+//
+// The main thread is the exception: the runtime never terminates it but
+// parks it for good, still in the namespace, and /proc/PID/ns shows the
+// main thread's namespaces. A goroutine that lands there holds it locked,
+// so that it cannot be picked again, while a second goroutine does the
+// work on another thread; then it hands the untouched thread back.
+//
+// Equivalent to: nsenter --net=NSPATH (or --uts, --ipc, --cgroup) COMMAND
+func Run(nsPath string, nstype int, fn func() error) error {
+	if !Joinable(nstype) {
+		return fmt.Errorf("join %s namespace %s: %w", typeName(nstype), nsPath, ErrNotJoinable)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			err := Run(nsPath, nstype, fn)
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		errc <- enterAndRun(nsPath, nstype, fn)
+	}()
+	return <-errc
+}
+
+// enterAndRun moves the calling thread into the namespace at nsPath and runs
+// fn there. The caller has locked the thread and throws it away afterwards,
+// so there is no way back to restore.
+func enterAndRun(nsPath string, nstype int, fn func() error) error {
+	fd, err := unix.Open(nsPath, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", nsPath, err)
+	}
+	err = unix.Setns(fd, nstype)
+	unix.Close(fd)
+	if err != nil {
+		return fmt.Errorf("setns %s %s: %w", typeName(nstype), nsPath, err)
+	}
+	return fn()
+}
