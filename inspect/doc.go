@@ -12,10 +12,9 @@
 //     are tested on captured files under testdata/.
 //   - A moving system is normal: a process that exits mid-scan is skipped, a
 //     permission error leaves a field unknown and is counted, never fatal.
-//   - Whatever must be read from inside a namespace is read on a goroutine
-//     that locks its OS thread and never unlocks it, so the Go runtime
-//     throws that thread away. The main thread is the exception: the
-//     runtime never ends it, so work that lands there moves to another
-//     thread first. Mount and user namespaces are never joined.
+//   - Whatever must be read from inside a namespace is read through
+//     internal/inside, whose doc states the thread rules: a thread that
+//     joined another namespace is thrown away, never the main thread, and
+//     mount and user namespaces are never joined.
 //   - No terminal code: the CLI and the explorer format what this returns.
 package inspect
