@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
@@ -54,8 +55,22 @@ func runPS(args []string, stdout, stderr io.Writer) error {
 	if err := writeTable(stdout, cols, rows, -1, true); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "\n* not the initial namespace (the initial ones are pid %d's); PID a/b is thread b of process a\n", snap.InitialPID)
+	_, err = fmt.Fprintf(stdout, "\n* not the host's initial namespace%s; PID a/b is thread b of process a\n", unknownInitialNote(snap))
 	return err
+}
+
+// unknownInitialNote names the types whose initial namespace the scan
+// could not tell, which ps then stars nowhere.
+func unknownInitialNote(snap *inspect.Snapshot) string {
+	unknown := snap.UnknownInitial()
+	if len(unknown) == 0 {
+		return ""
+	}
+	names := make([]string, len(unknown))
+	for i, t := range unknown {
+		names[i] = t.String()
+	}
+	return fmt.Sprintf(" (the initial %s namespace is unknown: pids 1 and 2 are unreadable)", strings.Join(names, " and "))
 }
 
 // writePSJSON prints {"processes": [...]} with one object per process.

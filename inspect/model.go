@@ -219,9 +219,13 @@ type Snapshot struct {
 	// differ from their leader).
 	Processes  map[int]*Process
 	Namespaces map[NamespaceID]*Namespace
-	// Initial is the host's initial namespace set, read from InitialPID
-	// (pid 1, or pid 2 when pid 1's links are unreadable).
-	Initial    NamespaceSet
+	// Initial is the host's initial namespace set, from the kernel's
+	// fixed inode numbers where it has them; a zero entry is unknown (see
+	// UnknownInitial).
+	Initial NamespaceSet
+	// InitialPID is the process read for the initial namespaces whose
+	// numbers are not fixed: 1, or 2 when pid 1's links are unreadable,
+	// or 0 when neither could be read.
 	InitialPID int
 	// Mounts maps a mount namespace to its mount table; filled when
 	// Options.Mounts is on.

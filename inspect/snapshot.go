@@ -58,7 +58,7 @@ func (sc *scanner) assemble(tasks []*Process) *Snapshot {
 			ns.Holders = append(ns.Holders, Holder{Kind: HeldForChildren, PID: p.PID})
 		}
 	}
-	snap.Initial, snap.InitialPID = initialNamespaces(tasks)
+	snap.Initial, snap.InitialPID = snap.initialNamespaces(tasks, sc.nsfsDev)
 	return snap
 }
 
@@ -72,30 +72,57 @@ func (s *Snapshot) namespace(id NamespaceID, t Type) *Namespace {
 	return ns
 }
 
-// initialNamespaces finds the host's initial namespaces. pid 1's links are
-// the usual answer, but they can be unreadable even to root (pid 1 may
-// hold a capability the scanner lacks); kthreadd, pid 2, is a kernel
-// thread and so always in the initial namespaces. tasks are sorted by pid.
-func initialNamespaces(tasks []*Process) (NamespaceSet, int) {
+// initialNamespaces finds the host's initial namespaces. The kernel gives
+// them fixed inode numbers (see typeTable), which name them without
+// reading any process: pid 1's links are unreadable even to root on some
+// hosts, and pids 1 and 2 are unreadable to anyone else. Where a type's
+// number is not fixed on every kernel (net, mnt), a process seen in the
+// fixed-number namespace proves this kernel fixes it; failing that, pid 1
+// or kthreadd (pid 2, a kernel thread and so always in the initial
+// namespaces) says, and failing that the namespace stays unknown (zero)
+// rather than guessed from some other process. It returns the pid read, 0
+// when neither was. tasks are sorted by pid.
+func (s *Snapshot) initialNamespaces(tasks []*Process, nsfsDev uint64) (NamespaceSet, int) {
+	var first *Process
 	for _, p := range tasks {
 		if p.PID > 2 {
 			break
 		}
-		if p.PID == 1 && !p.Namespaces[LinkNet].IsZero() {
-			return p.Namespaces, 1
-		}
-		if p.PID == 2 && p.PPID == 0 && p.Comm == "kthreadd" && !p.Namespaces[LinkNet].IsZero() {
-			return p.Namespaces, 2
-		}
-	}
-	// A /proc from inside a pid namespace: the lowest readable process is
-	// the best guess.
-	for _, p := range tasks {
-		if !p.Namespaces[LinkNet].IsZero() {
-			return p.Namespaces, p.PID
+		readable := !p.Namespaces[LinkNet].IsZero()
+		if readable && (p.PID == 1 || p.PPID == 0 && p.Comm == "kthreadd") {
+			first = p
+			break
 		}
 	}
-	return NamespaceSet{}, 0
+	var set NamespaceSet
+	for l := Link(0); l < NumLinks; l++ {
+		t := l.Type()
+		fixed := NamespaceID{Dev: nsfsDev, Ino: typeTable[t].initialIno}
+		_, seen := s.Namespaces[fixed]
+		switch {
+		case typeTable[t].alwaysFixed || seen:
+			set[l] = fixed
+		case first != nil:
+			set[l] = first.Namespaces[LinkOf(t)]
+		}
+	}
+	if first == nil {
+		return set, 0
+	}
+	return set, first.PID
+}
+
+// UnknownInitial lists the types whose initial namespace the scan could
+// not tell (see initialNamespaces); callers mark nothing of those types as
+// "not initial" and should say so.
+func (s *Snapshot) UnknownInitial() []Type {
+	var out []Type
+	for _, t := range Types {
+		if s.Initial.Of(t).IsZero() {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // IsInitial reports whether ns is one of the host's initial namespaces.

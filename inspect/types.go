@@ -26,18 +26,26 @@ const (
 // Types lists every namespace type.
 var Types = [...]Type{Cgroup, IPC, Mnt, Net, PID, Time, User, UTS}
 
+// typeTable holds each type's /proc name, CLONE_NEW* flag and the inode
+// number the kernel gives its initial namespace (enum init_ns_ino in
+// include/uapi/linux/nsfs.h). ipc, uts, user and pid have had fixed
+// numbers since Linux 3.8, cgroup and time since they exist; net and mnt
+// only on recent kernels (6.18 has them): before, they were numbered like any
+// other namespace, so alwaysFixed is false for them.
 var typeTable = [numTypes]struct {
-	name string
-	flag int
+	name        string
+	flag        int
+	initialIno  uint64
+	alwaysFixed bool
 }{
-	Cgroup: {"cgroup", unix.CLONE_NEWCGROUP},
-	IPC:    {"ipc", unix.CLONE_NEWIPC},
-	Mnt:    {"mnt", unix.CLONE_NEWNS},
-	Net:    {"net", unix.CLONE_NEWNET},
-	PID:    {"pid", unix.CLONE_NEWPID},
-	Time:   {"time", unix.CLONE_NEWTIME},
-	User:   {"user", unix.CLONE_NEWUSER},
-	UTS:    {"uts", unix.CLONE_NEWUTS},
+	Cgroup: {"cgroup", unix.CLONE_NEWCGROUP, 0xEFFFFFFB, true},
+	IPC:    {"ipc", unix.CLONE_NEWIPC, 0xEFFFFFFF, true},
+	Mnt:    {"mnt", unix.CLONE_NEWNS, 0xEFFFFFF8, false},
+	Net:    {"net", unix.CLONE_NEWNET, 0xEFFFFFF9, false},
+	PID:    {"pid", unix.CLONE_NEWPID, 0xEFFFFFFC, true},
+	Time:   {"time", unix.CLONE_NEWTIME, 0xEFFFFFFA, true},
+	User:   {"user", unix.CLONE_NEWUSER, 0xEFFFFFFD, true},
+	UTS:    {"uts", unix.CLONE_NEWUTS, 0xEFFFFFFE, true},
 }
 
 // String returns the type's name as in /proc/PID/ns and lsns ("net").
