@@ -69,8 +69,14 @@ func (sc *scanner) scanDetails(snap *Snapshot) {
 }
 
 // readMemberDetails reads a user, time or cgroup namespace's details from
-// the /proc files of its lowest member process.
+// the /proc files of its lowest member process (for time, see
+// readTimeDetails).
 func (sc *scanner) readMemberDetails(snap *Snapshot, ns *Namespace) error {
+	if ns.Type == Time {
+		var err error
+		ns.Details.Time, err = readTimeDetails(snap, ns)
+		return err
+	}
 	p := ns.Lowest()
 	if p == nil {
 		return fmt.Errorf("read %s namespace %d: %w", ns.Type, ns.ID.Ino, errNoMember)
@@ -79,8 +85,6 @@ func (sc *scanner) readMemberDetails(snap *Snapshot, ns *Namespace) error {
 	switch ns.Type {
 	case User:
 		ns.Details.User, err = readUserInfo(snap.ProcRoot, p.TGID)
-	case Time:
-		ns.Details.Time, err = readTimeOffsets(snap.ProcRoot, p.TGID)
 	case Cgroup:
 		ns.Details.Cgroup, err = readCgroupInfo(snap.ProcRoot, p.TGID)
 	}

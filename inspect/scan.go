@@ -47,7 +47,9 @@ type Options struct {
 	Mounts bool
 	// Hierarchy asks the kernel for parent and owner namespaces.
 	Hierarchy bool
-	// Details reads what is inside each namespace (see Details).
+	// Details reads what is inside each namespace (see Details). It
+	// implies ForChildren: a time namespace's offsets can be read only
+	// through a process whose time_for_children it is.
 	Details bool
 	// Workers is how many goroutines read /proc; GOMAXPROCS when zero.
 	Workers int
@@ -66,6 +68,9 @@ func Scan(opts Options) (*Snapshot, error) {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Details {
+		opts.ForChildren = true
 	}
 	sc, err := newScanner(opts)
 	if err != nil {

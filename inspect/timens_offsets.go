@@ -4,15 +4,59 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"time"
 )
 
-// readTimeOffsets reads /proc/PID/timens_offsets under procRoot. The kernel
-// shows the offsets of the process's time_for_children namespace, not of
-// its own: the two differ only in a process that unshared a time namespace
-// (unshare -T before it forks), so pid should be a member whose links agree.
+// readTimeDetails reads the clock offsets of time namespace ns. The kernel
+// shows in /proc/PID/timens_offsets the offsets of the process's
+// time_for_children namespace, not of its own: the two differ in a process
+// that unshared a time namespace and has not forked since (the one it
+// unshared may then have no member at all). So the file is read from a
+// process whose time_for_children link is ns, as read just before and
+// after the file: a member whose links agree, or a process holding ns for
+// its children.
+func readTimeDetails(snap *Snapshot, ns *Namespace) (*TimeOffsets, error) {
+	var pids []int
+	for _, p := range ns.Processes {
+		if !p.IsThread() {
+			pids = append(pids, p.PID)
+		}
+	}
+	for _, h := range ns.Holders {
+		if h.Kind == HeldForChildren {
+			pids = append(pids, h.PID)
+		}
+	}
+	err := fmt.Errorf("read time namespace %d: %w", ns.ID.Ino, errNoMember)
+	for _, pid := range pids {
+		link := filepath.Join(snap.ProcRoot, strconv.Itoa(pid), "ns", LinkTimeForChildren.Name())
+		if !linkIs(link, ns.ID) {
+			continue
+		}
+		var off *TimeOffsets
+		if off, err = readTimeOffsets(snap.ProcRoot, pid); err == nil && linkIs(link, ns.ID) {
+			return off, nil
+		}
+	}
+	return nil, err
+}
+
+// linkIs reports whether the namespace link at path leads to namespace id.
+func linkIs(path string, id NamespaceID) bool {
+	target, err := os.Readlink(path)
+	if err != nil {
+		return false
+	}
+	_, ino, err := parseNSLink([]byte(target))
+	return err == nil && ino == id.Ino
+}
+
+// readTimeOffsets reads /proc/PID/timens_offsets under procRoot: the
+// offsets of the process's time_for_children namespace (see
+// readTimeDetails).
 func readTimeOffsets(procRoot string, pid int) (*TimeOffsets, error) {
 	return readParsed(filepath.Join(procRoot, strconv.Itoa(pid), "timens_offsets"), parseTimeOffsets)
 }

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nsdive/nsdive/internal/nstest"
+	"golang.org/x/sys/unix"
 )
 
 func TestParseTimeOffsets(t *testing.T) {
@@ -145,4 +147,43 @@ func FuzzParseTimeOffsets(f *testing.F) {
 			t.Error("nil offsets without an error")
 		}
 	})
+}
+
+// TestTimeDetailsOfUnsharedWithoutFork builds the case where a process's
+// timens_offsets describe another namespace than its own: perl, the only
+// member of a time namespace with a monotonic offset of 100 s, unshares a
+// second one (offset 5000 s) for its children and never forks, so the
+// second has no member at all. Each namespace must show its own offsets.
+//
+//	unshare --time --monotonic 100 --fork perl -e 'syscall(SYS_unshare, CLONE_NEWTIME); ...'
+func TestTimeDetailsOfUnsharedWithoutFork(t *testing.T) {
+	nstest.RequireRoot(t)
+	script := fmt.Sprintf(`syscall(%d, %d) == 0 or die "unshare: $!";
+open(my $f, ">", "/proc/self/timens_offsets") or die "open: $!";
+print $f "monotonic 5000 0\n"; close($f) or die "write: $!";
+open(my $r, ">", "/proc/self/comm"); print $r "timens-probe"; close($r);
+sleep 1000;`, unix.SYS_UNSHARE, unix.CLONE_NEWTIME)
+	unshare := nstest.Start(t, "unshare", "--time", "--monotonic", "100", "--fork", "perl", "-e", script)
+	var probe int
+	unshare.WaitUntil(t, "perl unshared its children's time namespace", func() bool {
+		for _, pid := range nstest.LiveGroupMembers(unshare.PID()) {
+			if nstest.Comm(pid) == "timens-probe" {
+				probe = pid
+				return true
+			}
+		}
+		return false
+	})
+	own, forChildren := nsOf(probe, Time), NamespaceID(nstest.IDAt(fmt.Sprintf("/proc/%d/ns/time_for_children", probe)))
+	if own.IsZero() || forChildren.IsZero() || own == forChildren {
+		t.Fatalf("probe %d in time namespace %v, for children %v: want two", probe, own, forChildren)
+	}
+	// Details alone must do: it reads the for-children links itself.
+	snap := mustScan(t, Options{Details: true})
+	want := map[NamespaceID]time.Duration{own: 100 * time.Second, forChildren: 5000 * time.Second}
+	for id, monotonic := range want {
+		if ns := snap.Namespaces[id]; ns == nil || ns.Details.Time == nil || ns.Details.Time.Monotonic != monotonic {
+			t.Errorf("time namespace %v = %+v, want monotonic %v", id, ns, monotonic)
+		}
+	}
 }
