@@ -101,16 +101,22 @@ func parseCgroup(data []byte) (string, error) {
 
 // pickCgroup returns the line of /proc/PID/cgroup that places the process.
 //
-// On a pure cgroup v2 host that is the "0::" line. Where v1 hierarchies are
-// mounted (v1 or hybrid hosts) container engines place processes in the v1
-// hierarchies and may leave the v2 line at the daemon's cgroup or "/", so
-// the line is v1's name=systemd hierarchy, which systemd, runc and lxc all
-// join; failing that, the first v1 hierarchy that is not "/"; failing that,
-// the v2 line or the first line.
+// On a pure cgroup v2 host that is the "0::" line. Hybrid hosts mount v1
+// controllers beside a cgroup2 hierarchy (at /sys/fs/cgroup/unified), and
+// engines differ in which they use: systemd and podman may place a
+// container's scope only in cgroup2, leaving v1's name=systemd at "/",
+// while docker's cgroupfs driver places it only in the v1 hierarchies and
+// leaves the "0::" line at the daemon's cgroup. So the first line that
+// names a container wins, looked for in the "0::" line, then v1's
+// name=systemd hierarchy (which systemd, runc and lxc all join), then the
+// other v1 hierarchies; failing that, the "0::" line unless it is "/"
+// (cgroup2 unused), then name=systemd, the first v1 hierarchy that is not
+// "/", the "0::" line, and the first line.
 func pickCgroup(data []byte) (cgroupEntry, error) {
 	var (
 		v2, systemd, firstV1, first cgroupEntry
-		hasV2, hasV1, hasSystemd    bool
+		hasV2, hasSystemd           bool
+		v1s                         []cgroupEntry
 	)
 	err := eachCgroup(data, func(e cgroupEntry) {
 		if first.path == nil {
@@ -120,9 +126,9 @@ func pickCgroup(data []byte) (cgroupEntry, error) {
 		case e.id == 0 && len(e.controllers) == 0:
 			v2, hasV2 = e, true
 		case hasController(e.controllers, "name=systemd"):
-			systemd, hasSystemd, hasV1 = e, true, true
+			systemd, hasSystemd = e, true
 		default:
-			hasV1 = true
+			v1s = append(v1s, e)
 			if firstV1.path == nil && string(e.path) != "/" {
 				firstV1 = e
 			}
@@ -133,14 +139,26 @@ func pickCgroup(data []byte) (cgroupEntry, error) {
 		return cgroupEntry{}, err
 	case first.path == nil:
 		return cgroupEntry{}, fmt.Errorf("parse cgroup: empty")
-	case hasV2 && !hasV1:
+	}
+	candidates := make([]cgroupEntry, 0, len(v1s)+2)
+	if hasV2 {
+		candidates = append(candidates, v2)
+	}
+	if hasSystemd {
+		candidates = append(candidates, systemd)
+	}
+	for _, e := range append(candidates, v1s...) {
+		if _, ok := matchContainer(string(e.path)); ok {
+			return e, nil
+		}
+	}
+	switch {
+	case hasV2 && (string(v2.path) != "/" || !hasSystemd && firstV1.path == nil):
 		return v2, nil
 	case hasSystemd:
 		return systemd, nil
 	case firstV1.path != nil:
 		return firstV1, nil
-	case hasV2:
-		return v2, nil
 	}
 	return first, nil
 }

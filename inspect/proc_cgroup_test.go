@@ -31,7 +31,8 @@ func TestParseCgroup(t *testing.T) {
 		{"hybrid_host", "/"},
 		{"cgroupns_host_view", "/nsdive/ns"},
 		{"cgroupns_member_inside_view", "/"},
-		{"cgroupns_moved_host_view", "/nsdive/ns"},
+		// moved in cgroup2 and memory only: the "0::" line wins
+		{"cgroupns_moved_host_view", "/nsdive/ns/sub"},
 		{"cgroupns_outsider_inside_view", "/../.."},
 		{"v2_docker", "/system.slice/docker-" + id + ".scope"},
 		{"v2_deleted", "/user.slice/user-1000.slice/session-3.scope"},
@@ -40,6 +41,10 @@ func TestParseCgroup(t *testing.T) {
 		// docker's cgroupfs driver on a hybrid host leaves the v2 line
 		// at containerd's cgroup.
 		{"hybrid_docker_cgroupfs", "/docker/" + id},
+		// a hybrid host whose container scope exists only in cgroup2,
+		// and a session that only cgroup2 places
+		{"hybrid_v2_scope", "/machine.slice/libpod-" + id + ".scope"},
+		{"hybrid_v2_session", "/user.slice/user-1000.slice/session-3.scope"},
 		{"v1_no_systemd", "/lxc/web"},
 		{"v1_all_root", "/"},
 	}
@@ -147,7 +152,7 @@ func TestReadCgroupInfoFixture(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "9", "ns"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "9", "cgroup"), cgroupFile(t, "cgroupns_moved_host_view"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "9", "cgroup"), cgroupFile(t, "cgroupns_host_view"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "9", "ns", "cgroup"), nil, 0o644); err != nil {
@@ -211,11 +216,28 @@ func pickedHierarchy(t *testing.T) string {
 	}
 	switch {
 	case e.id == 0:
-		return "/sys/fs/cgroup"
+		return cgroup2Mount(t)
 	case hasController(e.controllers, "name=systemd"):
 		return "/sys/fs/cgroup/systemd"
 	}
 	t.Skipf("no test for hierarchy %d:%s of this host", e.id, e.controllers)
+	return ""
+}
+
+// cgroup2Mount returns where the cgroup2 hierarchy is mounted: at
+// /sys/fs/cgroup on a pure v2 host, /sys/fs/cgroup/unified on a hybrid one.
+func cgroup2Mount(t *testing.T) string {
+	t.Helper()
+	mounts, err := readParsed("/proc/self/mountinfo", parseMountinfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mounts {
+		if m.FSType == "cgroup2" {
+			return m.MountPoint
+		}
+	}
+	t.Fatal("no cgroup2 hierarchy is mounted")
 	return ""
 }
 
@@ -235,4 +257,38 @@ func FuzzParseCgroup(f *testing.F) {
 			t.Errorf("container %+v from %q", c, path)
 		}
 	})
+}
+
+// TestCgroupV2OnlyScopeRoot places a process in a podman-like scope that
+// exists only in the cgroup2 hierarchy (on a hybrid host, v1's
+// name=systemd line stays "/"), and checks that the scan finds its cgroup
+// and its container there.
+func TestCgroupV2OnlyScopeRoot(t *testing.T) {
+	nstest.RequireRoot(t)
+	v2 := cgroup2Mount(t)
+	const id = "4f797c539e6c745de61a93ca3ff892358ecbcaccd8414d5db545c38428142970"
+	top := "nsdive-test-" + strconv.Itoa(os.Getpid())
+	scope := filepath.Join(top, "libpod-"+id+".scope")
+	if err := os.MkdirAll(filepath.Join(v2, scope), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		os.Remove(filepath.Join(v2, scope))
+		os.Remove(filepath.Join(v2, top))
+	})
+	procs := filepath.Join(v2, scope, "cgroup.procs")
+	pid := startProbe(t, "sh", "-c", "echo $$ > "+procs+" && exec unshare --uts sleep 1000")
+	probeUntil(t, func() bool { return commIs(pid, "sleep") }, "sh to join the scope and exec sleep")
+
+	snap := mustScan(t, Options{Cgroups: true})
+	p := snap.Processes[pid]
+	if p == nil {
+		t.Fatalf("pid %d missing from the scan", pid)
+	}
+	if p.Cgroup != "/"+scope {
+		t.Errorf("cgroup of pid %d = %q, want %q", pid, p.Cgroup, "/"+scope)
+	}
+	if c := p.Container; c == nil || c.Engine != "podman" || c.ID != id[:12] {
+		t.Errorf("container of pid %d = %+v, want podman %s", pid, c, id[:12])
+	}
 }
