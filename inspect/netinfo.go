@@ -118,10 +118,13 @@ func newInterface(l netlink.Link, names map[int]string, addrsOf map[int][]string
 		Master:  names[a.MasterIndex],
 		linkNID: -1,
 	}
-	// netlink drops an all-zero address, as lo has: MAC stays empty, as
-	// for a device without one.
-	if len(a.HardwareAddr) > 0 {
+	// netlink drops an all-zero address; a loopback device's is one, and
+	// ip -j prints it. A device without an address keeps MAC empty.
+	switch {
+	case len(a.HardwareAddr) > 0:
 		ifc.MAC = a.HardwareAddr.String()
+	case a.EncapType == "loopback":
+		ifc.MAC = "00:00:00:00:00:00"
 	}
 	if ifc.Kind == "veth" {
 		// For a veth, IFLA_LINK is the peer's ifindex and
