@@ -77,7 +77,7 @@ func (s *Snapshot) namespace(id NamespaceID, t Type) *Namespace {
 // reading any process: pid 1's links are unreadable even to root on some
 // hosts, and pids 1 and 2 are unreadable to anyone else. Where a type's
 // number is not fixed on every kernel (net, mnt), a process seen in the
-// fixed-number namespace proves this kernel fixes it; failing that, pid 1
+// fixed-number namespace of either proves this kernel fixes both; failing that, pid 1
 // or kthreadd (pid 2, a kernel thread and so always in the initial
 // namespaces) says, and failing that the namespace stays unknown (zero)
 // rather than guessed from some other process. It returns the pid read, 0
@@ -94,14 +94,16 @@ func (s *Snapshot) initialNamespaces(tasks []*Process, nsfsDev uint64) (Namespac
 			break
 		}
 	}
+	fixedID := func(t Type) NamespaceID { return NamespaceID{Dev: nsfsDev, Ino: typeTable[t].initialIno} }
+	// The kernel that fixed the numbers of net and mnt fixed both at once.
+	_, netFixed := s.Namespaces[fixedID(Net)]
+	_, mntFixed := s.Namespaces[fixedID(Mnt)]
 	var set NamespaceSet
 	for l := Link(0); l < NumLinks; l++ {
 		t := l.Type()
-		fixed := NamespaceID{Dev: nsfsDev, Ino: typeTable[t].initialIno}
-		_, seen := s.Namespaces[fixed]
 		switch {
-		case typeTable[t].alwaysFixed || seen:
-			set[l] = fixed
+		case typeTable[t].alwaysFixed || netFixed || mntFixed:
+			set[l] = fixedID(t)
 		case first != nil:
 			set[l] = first.Namespaces[LinkOf(t)]
 		}
