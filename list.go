@@ -9,6 +9,8 @@ import (
 
 	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
+	"github.com/nsdive/nsdive/internal/jsonw"
+	"github.com/nsdive/nsdive/schema"
 	flag "github.com/spf13/pflag"
 )
 
@@ -103,7 +105,7 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	}
 	warnPartial(stderr, "list", snap)
 	if f.details {
-		return writeSnapshotJSON(stdout, snap, nss)
+		return schema.Write(stdout, snap, nss, display.SystemUsers.Name)
 	}
 	rows := display.NewRows(snap, nss)
 	// The scan read only namespace links; the rows shown need the rest.
@@ -159,27 +161,27 @@ func writeRaw(w io.Writer, names []string, rows []tableRow, headings bool) error
 // writeListJSON prints lsns -J's shape: {"namespaces": [...]} with column
 // names in lower case, in column order, nested under "children" for a tree.
 func writeListJSON(w io.Writer, cols []string, rows []*display.Row, relation display.Relation) error {
-	object := func(r *display.Row) jsonObject {
-		obj := make(jsonObject, len(cols))
+	object := func(r *display.Row) jsonw.Object {
+		obj := make(jsonw.Object, len(cols))
 		for i, c := range cols {
-			obj[i] = jsonField{strings.ToLower(c), r.Value(c)}
+			obj[i] = jsonw.Field{Key: strings.ToLower(c), Value: r.Value(c)}
 		}
 		return obj
 	}
-	var build func(nodes []*display.Node) []jsonObject
-	build = func(nodes []*display.Node) []jsonObject {
-		out := make([]jsonObject, len(nodes))
+	var build func(nodes []*display.Node) []jsonw.Object
+	build = func(nodes []*display.Node) []jsonw.Object {
+		out := make([]jsonw.Object, len(nodes))
 		for i, n := range nodes {
 			out[i] = object(rows[n.Row])
 			if len(n.Children) > 0 {
-				out[i] = append(out[i], jsonField{"children", build(n.Children)})
+				out[i] = append(out[i], jsonw.Field{Key: "children", Value: build(n.Children)})
 			}
 		}
 		return out
 	}
 	items := build(display.Tree(rows, relation))
 	if items == nil {
-		items = []jsonObject{}
+		items = []jsonw.Object{}
 	}
-	return writeJSON(w, jsonObject{{"namespaces", items}})
+	return jsonw.Write(w, jsonw.Object{{Key: "namespaces", Value: items}})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
+	"github.com/nsdive/nsdive/schema"
 	flag "github.com/spf13/pflag"
 )
 
@@ -48,7 +49,7 @@ func runMounts(args []string, stdout, stderr io.Writer) error {
 	// The PEERS column counts mounts in the mount namespaces it could read.
 	warnPartial(stderr, "mounts", snap)
 	if *jsonOut {
-		return writeJSON(stdout, jsonObject{{"mntns", mntns}, {"pid", target}, {"mounts", mountsJSON(table)}})
+		return schema.WriteMounts(stdout, mntns, target, table)
 	}
 	cols := []column{{"ID", true}, {"TARGET", false}, {"SOURCE", false}, {"FSTYPE", false},
 		{"PROPAGATION", false}, {"PEER GROUPS", false}, {"PEERS", true}}

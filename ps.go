@@ -8,6 +8,7 @@ import (
 
 	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
+	"github.com/nsdive/nsdive/schema"
 	flag "github.com/spf13/pflag"
 )
 
@@ -37,7 +38,7 @@ func runPS(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *jsonOut {
-		return writePSJSON(stdout, snap, procs)
+		return schema.WriteProcesses(stdout, snap, procs, display.SystemUsers.Name)
 	}
 	cols := []column{{"PID", true}, {"PPID", true}, {"USER", false}}
 	for _, l := range display.LinkColumns {
@@ -71,13 +72,4 @@ func unknownInitialNote(snap *inspect.Snapshot) string {
 		names[i] = t.String()
 	}
 	return fmt.Sprintf(" (the initial %s namespace is unknown: pids 1 and 2 are unreadable)", strings.Join(names, " and "))
-}
-
-// writePSJSON prints {"processes": [...]} with one object per process.
-func writePSJSON(w io.Writer, snap *inspect.Snapshot, procs []*inspect.Process) error {
-	items := make([]jsonObject, len(procs))
-	for i, p := range procs {
-		items[i] = processJSON(snap, p)
-	}
-	return writeJSON(w, jsonObject{{"initial_pid", snap.InitialPID}, {"processes", items}})
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/nsdive/nsdive/display"
@@ -44,16 +43,6 @@ func TestWriteTableRightAligned(t *testing.T) {
 		t.Fatal(err)
 	}
 	if want := "   7 a\n1234 b\n"; b.String() != want {
-		t.Errorf("got %q, want %q", b.String(), want)
-	}
-}
-
-func TestJSONObjectKeepsOrder(t *testing.T) {
-	var b strings.Builder
-	if err := writeJSON(&b, jsonObject{{"ns", 1}, {"type", "net"}, {"command", nil}}); err != nil {
-		t.Fatal(err)
-	}
-	if want := "{\n   \"ns\": 1,\n   \"type\": \"net\",\n   \"command\": null\n}\n"; b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }

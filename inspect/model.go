@@ -44,8 +44,8 @@ func (p *Process) IsThread() bool { return p.TGID != p.PID }
 // Container names the container a process belongs to, as guessed from its
 // cgroup path.
 type Container struct {
-	Engine string `json:"engine"` // docker, containerd, kubernetes, podman, lxc, nspawn
-	ID     string `json:"id"`     // short id, or name where the engine uses names
+	Engine string // docker, containerd, kubernetes, podman, lxc, nspawn
+	ID     string // short id, or name where the engine uses names
 }
 
 // HolderKind says how a namespace is kept alive.
@@ -115,76 +115,76 @@ type Details struct {
 
 // UTSInfo is a uts namespace's names.
 type UTSInfo struct {
-	Hostname   string `json:"hostname"`
-	Domainname string `json:"domainname"`
+	Hostname   string
+	Domainname string
 }
 
 // NetInfo is what a network namespace holds.
 type NetInfo struct {
-	Interfaces []Interface `json:"interfaces"`
-	Routes     []Route     `json:"routes"`
+	Interfaces []Interface
+	Routes     []Route
 }
 
 // Interface is a network interface.
 type Interface struct {
-	Index   int      `json:"index"`
-	Name    string   `json:"name"`
-	Kind    string   `json:"kind"`  // "veth", "bridge", "device", ...
-	State   string   `json:"state"` // "up", "down", "unknown", ...
-	MAC     string   `json:"mac"`
-	MTU     int      `json:"mtu"`
-	Addrs   []string `json:"addrs"`            // CIDR notation
-	Master  string   `json:"master,omitempty"` // the bridge or bond the interface is enslaved to
-	Peer    *PeerRef `json:"peer,omitempty"`   // set for a veth whose peer was found
+	Index   int
+	Name    string
+	Kind    string // "veth", "bridge", "device", ...
+	State   string // "up", "down", "unknown", ...
+	MAC     string
+	MTU     int
+	Addrs   []string // CIDR notation
+	Master  string   // the bridge or bond the interface is enslaved to
+	Peer    *PeerRef // set for a veth whose peer was found
 	linkNID int      // the peer's netnsid as seen from this namespace, -1 when local
 	peerIdx int      // the peer's ifindex, 0 when not a veth
 }
 
 // PeerRef points at the other end of a veth pair.
 type PeerRef struct {
-	Namespace NamespaceID `json:"ns"`
-	Index     int         `json:"index"`
-	Name      string      `json:"name"`
+	Namespace NamespaceID
+	Index     int
+	Name      string
 }
 
 // Route is one routing table entry of the main table.
 type Route struct {
-	Dst     string `json:"dst"` // CIDR, or "default"
-	Gateway string `json:"gateway,omitempty"`
-	Dev     string `json:"dev"`
-	Src     string `json:"src,omitempty"`
+	Dst     string // CIDR, or "default"
+	Gateway string // empty for a route without a gateway
+	Dev     string
+	Src     string // the preferred source address; empty when none
 }
 
 // UserInfo is a user namespace's id mappings.
 type UserInfo struct {
-	UIDMap    []IDMapRange `json:"uid_map"`
-	GIDMap    []IDMapRange `json:"gid_map"`
-	SetGroups string       `json:"setgroups"` // "allow" or "deny"
+	UIDMap    []IDMapRange
+	GIDMap    []IDMapRange
+	SetGroups string // "allow" or "deny"
 }
 
 // IDMapRange is one line of uid_map or gid_map.
 type IDMapRange struct {
-	Inside  uint32 `json:"inside"`
-	Outside uint32 `json:"outside"`
-	Length  uint32 `json:"length"`
+	Inside  uint32
+	Outside uint32
+	Length  uint32
 }
 
 // TimeOffsets are a time namespace's clock offsets against the host.
 type TimeOffsets struct {
-	Monotonic time.Duration `json:"monotonic_ns"`
-	Boottime  time.Duration `json:"boottime_ns"`
+	Monotonic time.Duration
+	Boottime  time.Duration
 }
 
 // CgroupInfo is a cgroup namespace's root, as seen from the scanner.
 type CgroupInfo struct {
-	Root string `json:"root"`
+	Root string
 }
 
 // IPCInfo counts the System V IPC objects in an ipc namespace.
 type IPCInfo struct {
-	SharedMemory int `json:"shm"`
-	Semaphores   int `json:"sem"`
-	MessageQueue int `json:"msg"`
+	SharedMemory int
+	Semaphores   int
+	MessageQueue int
 }
 
 // NumProcs counts the member processes, leaving out threads (lsns NPROCS).

@@ -210,7 +210,7 @@ func TestScanFDHeldNetns(t *testing.T) {
 
 func TestScanThreadInOtherNetns(t *testing.T) {
 	nstest.RequireRoot(t)
-	tid := startThreadInNetns(t)
+	tid := nstest.StartThreadInNetns(t)
 	threadNS := mustNSIDAt(t, fmt.Sprintf("/proc/self/task/%d/ns/net", tid))
 	if self := mustNSIDAt(t, "/proc/self/ns/net"); threadNS == self {
 		t.Fatalf("thread %d is still in the process's net namespace", tid)

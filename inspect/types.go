@@ -147,12 +147,6 @@ func (id NamespaceID) IsZero() bool { return id.Ino == 0 }
 // String returns the inode number, as lsns prints it.
 func (id NamespaceID) String() string { return fmt.Sprint(id.Ino) }
 
-// MarshalJSON writes the inode number, as lsns -J does; the device is the
-// same for every namespace of a host.
-func (id NamespaceID) MarshalJSON() ([]byte, error) {
-	return []byte(fmt.Sprint(id.Ino)), nil
-}
-
 // NamespaceSet holds a process's namespaces, indexed by Link. An unreadable
 // link is the zero NamespaceID.
 type NamespaceSet [NumLinks]NamespaceID

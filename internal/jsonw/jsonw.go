@@ -1,33 +1,32 @@
-package main
+package jsonw
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
 )
 
-// jsonField is one member of a jsonObject.
-type jsonField struct {
+// Field is one member of an Object.
+type Field struct {
 	Key   string
 	Value any
 }
 
-// jsonObject is a JSON object that keeps its members in order, as lsns
-// prints columns in the order asked for.
-type jsonObject []jsonField
+// Object is a JSON object that keeps its members in order, as lsns prints
+// columns in the order asked for.
+type Object []Field
 
-// jsonIndent is util-linux's indentation step.
-const jsonIndent = "   "
+// indentStep is util-linux's indentation step.
+const indentStep = "   "
 
-// writeJSON prints v indented as util-linux tools do, in one pass:
-// jsonObjects, slices of them and plain values are written directly, and
-// anything else through encoding/json. Like lsns, and unlike
-// encoding/json's default, it leaves <, > and & as they are.
-func writeJSON(w io.Writer, v any) error {
-	j := jsonWriter{bufio.NewWriterSize(w, 64<<10)}
+// Write prints v indented as util-linux tools do, followed by a newline.
+// v and everything in it is nil, a string, bool, int, int64, uint32,
+// uint64, an Object, or a slice of Objects, ints or strings; a nil slice
+// is null. Any other type is an error.
+func Write(w io.Writer, v any) error {
+	j := writer{bufio.NewWriterSize(w, 64<<10)}
 	if err := j.value(v, ""); err != nil {
 		return err
 	}
@@ -35,27 +34,31 @@ func writeJSON(w io.Writer, v any) error {
 	return j.Flush()
 }
 
-// jsonWriter writes JSON values; the bufio.Writer keeps the first write
-// error for Flush to report.
-type jsonWriter struct{ *bufio.Writer }
+// writer writes JSON values; the bufio.Writer keeps the first write error
+// for Flush to report.
+type writer struct{ *bufio.Writer }
 
 // value writes v, whose first line is already indented by indent.
-func (j jsonWriter) value(v any, indent string) error {
+func (j writer) value(v any, indent string) error {
 	var scratch [24]byte
 	switch v := v.(type) {
 	case nil:
 		j.WriteString("null")
 	case string:
-		writeJSONString(j.Writer, v)
+		writeString(j.Writer, v)
 	case bool:
 		j.Write(strconv.AppendBool(scratch[:0], v))
 	case int:
 		j.Write(strconv.AppendInt(scratch[:0], int64(v), 10))
+	case int64:
+		j.Write(strconv.AppendInt(scratch[:0], v, 10))
+	case uint32:
+		j.Write(strconv.AppendUint(scratch[:0], uint64(v), 10))
 	case uint64:
 		j.Write(strconv.AppendUint(scratch[:0], v, 10))
-	case jsonObject:
+	case Object:
 		return j.object(v, indent)
-	case []jsonObject:
+	case []Object:
 		if v == nil {
 			j.WriteString("null")
 			return nil
@@ -74,39 +77,39 @@ func (j jsonWriter) value(v any, indent string) error {
 		}
 		return j.array(len(v), indent, func(i int, _ string) error { return j.value(v[i], "") })
 	default:
-		return j.encoded(v, indent)
+		return fmt.Errorf("jsonw: cannot write a %T", v)
 	}
 	return nil
 }
 
-func (j jsonWriter) object(o jsonObject, indent string) error {
+func (j writer) object(o Object, indent string) error {
 	if len(o) == 0 {
 		j.WriteString("{}")
 		return nil
 	}
-	inner := indent + jsonIndent
+	inner := indent + indentStep
 	j.WriteByte('{')
 	for i, f := range o {
 		if i > 0 {
 			j.WriteByte(',')
 		}
 		j.WriteString("\n" + inner)
-		writeJSONString(j.Writer, f.Key)
+		writeString(j.Writer, f.Key)
 		j.WriteString(": ")
 		if err := j.value(f.Value, inner); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", f.Key, err)
 		}
 	}
 	j.WriteString("\n" + indent + "}")
 	return nil
 }
 
-func (j jsonWriter) array(n int, indent string, item func(i int, indent string) error) error {
+func (j writer) array(n int, indent string, item func(i int, indent string) error) error {
 	if n == 0 {
 		j.WriteString("[]")
 		return nil
 	}
-	inner := indent + jsonIndent
+	inner := indent + indentStep
 	j.WriteByte('[')
 	for i := range n {
 		if i > 0 {
@@ -121,22 +124,9 @@ func (j jsonWriter) array(n int, indent string, item func(i int, indent string) 
 	return nil
 }
 
-// encoded writes a value through encoding/json, indented to fit.
-func (j jsonWriter) encoded(v any, indent string) error {
-	var raw bytes.Buffer
-	enc := json.NewEncoder(&raw)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(indent, jsonIndent)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	j.Write(bytes.TrimSuffix(raw.Bytes(), []byte{'\n'}))
-	return nil
-}
-
-// writeJSONString writes s as a JSON string, escaped as encoding/json does
-// but for <, > and &: invalid UTF-8 becomes U+FFFD.
-func writeJSONString(w *bufio.Writer, s string) {
+// writeString writes s as a JSON string, escaped as encoding/json does but
+// for <, > and &: invalid UTF-8 becomes U+FFFD.
+func writeString(w *bufio.Writer, s string) {
 	const hex = "0123456789abcdef"
 	w.WriteByte('"')
 	start := 0

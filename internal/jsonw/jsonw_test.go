@@ -1,4 +1,4 @@
-package main
+package jsonw
 
 import (
 	"bytes"
@@ -7,18 +7,16 @@ import (
 	"testing"
 )
 
-// TestWriteJSONMatchesEncodingJSON checks the one-pass writer against
+// TestWriteMatchesEncodingJSON checks the one-pass writer against
 // encoding/json's indented output for the same data, HTML escaping off.
-func TestWriteJSONMatchesEncodingJSON(t *testing.T) {
-	type detail struct {
-		Name string `json:"name"`
-		Sub  []int  `json:"sub"`
-	}
+func TestWriteMatchesEncodingJSON(t *testing.T) {
 	tricky := "tab\there \"q\" back\\slash nl\n cr\r bell\a \b\f <a&b> \u2028\u2029 é \xff end"
-	v := jsonObject{
+	v := Object{
 		{"str", tricky},
 		{"num", 42},
 		{"neg", -7},
+		{"neg64", int64(-9223372036854775808)},
+		{"u32", uint32(4294967295)},
 		{"big", uint64(18446744073709551615)},
 		{"yes", true},
 		{"none", nil},
@@ -26,13 +24,14 @@ func TestWriteJSONMatchesEncodingJSON(t *testing.T) {
 		{"noints", []int(nil)},
 		{"emptyints", []int{}},
 		{"strs", []string{"a", tricky}},
-		{"objs", []jsonObject{{{"a", 1}}, {}}},
-		{"noobjs", []jsonObject(nil)},
-		{"empty", jsonObject{}},
-		{"nested", jsonObject{{"deeper", jsonObject{{"detail", detail{"x", []int{3}}}}}}},
+		{"nostrs", []string(nil)},
+		{"objs", []Object{{{"a", 1}}, {}}},
+		{"noobjs", []Object(nil)},
+		{"empty", Object{}},
+		{"nested", Object{{"deeper", Object{{"detail", Object{{"name", "x"}, {"sub", []int{3}}}}}}}},
 	}
 	var got bytes.Buffer
-	if err := writeJSON(&got, v); err != nil {
+	if err := Write(&got, v); err != nil {
 		t.Fatal(err)
 	}
 	var want bytes.Buffer
@@ -67,16 +66,16 @@ func TestWriteJSONMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// asMap turns a jsonObject tree into maps and slices encoding/json takes.
+// asMap turns an Object tree into maps and slices encoding/json takes.
 func asMap(v any) any {
 	switch v := v.(type) {
-	case jsonObject:
+	case Object:
 		m := make(map[string]any, len(v))
 		for _, f := range v {
 			m[f.Key] = asMap(f.Value)
 		}
 		return m
-	case []jsonObject:
+	case []Object:
 		if v == nil {
 			return nil
 		}
@@ -87,4 +86,22 @@ func asMap(v any) any {
 		return out
 	}
 	return v
+}
+
+func TestObjectKeepsOrder(t *testing.T) {
+	var b strings.Builder
+	if err := Write(&b, Object{{"ns", 1}, {"type", "net"}, {"command", nil}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "{\n   \"ns\": 1,\n   \"type\": \"net\",\n   \"command\": null\n}\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+func TestWriteRejectsOtherTypes(t *testing.T) {
+	var b strings.Builder
+	err := Write(&b, Object{{"outer", Object{{"f", 1.5}}}})
+	if err == nil || !strings.Contains(err.Error(), "outer: f: jsonw: cannot write a float64") {
+		t.Errorf("Write of a float64 = %v, want an error naming the member and the type", err)
+	}
 }

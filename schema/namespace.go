@@ -1,0 +1,106 @@
+package schema
+
+import (
+	"strconv"
+
+	"github.com/nsdive/nsdive/display"
+	"github.com/nsdive/nsdive/inspect"
+	"github.com/nsdive/nsdive/internal/jsonw"
+)
+
+// namespaceObject starts with lsns -J's members and adds the rest.
+func namespaceObject(snap *inspect.Snapshot, ns *inspect.Namespace, userName UserName) jsonw.Object {
+	var pid, user, command any
+	if p := ns.Lowest(); p != nil {
+		pid, command = p.PID, display.CommandLine(p)
+		if p.UID >= 0 {
+			user = userName(p.UID)
+		}
+	}
+	var pids, tids []int
+	for _, p := range ns.Processes {
+		switch {
+		case !p.IsThread():
+			pids = append(pids, p.PID)
+		case leaderElsewhere(snap, p, ns):
+			tids = append(tids, p.PID)
+		}
+	}
+	holders := make([]jsonw.Object, len(ns.Holders))
+	for i, h := range ns.Holders {
+		holders[i] = holderObject(h)
+	}
+	var netnsid any
+	if ns.Type == inspect.Net && ns.NetNSID >= 0 {
+		netnsid = ns.NetNSID
+	}
+	return jsonw.Object{
+		{Key: "ns", Value: ns.ID.Ino},
+		{Key: "type", Value: ns.Type.String()},
+		{Key: "nprocs", Value: ns.NumProcs()},
+		{Key: "pid", Value: pid},
+		{Key: "user", Value: user},
+		{Key: "command", Value: command},
+		{Key: "dev", Value: ns.ID.Dev},
+		{Key: "initial", Value: snap.IsInitial(ns)},
+		{Key: "pids", Value: orEmpty(pids)},
+		{Key: "threads", Value: orEmpty(tids)},
+		{Key: "holders", Value: holders},
+		{Key: "parent", Value: nullID(ns.Parent)},
+		{Key: "owner", Value: nullID(ns.Owner)},
+		{Key: "owner_uid", Value: nullIfNegative(ns.OwnerUID)},
+		{Key: "netnsid", Value: netnsid},
+		{Key: "container", Value: containerObject(ns.Container)},
+		{Key: "details", Value: detailsObject(ns.Details)},
+	}
+}
+
+// leaderElsewhere reports whether thread's leader is outside ns: a thread
+// that differs from its leader in one namespace is a member of all of its
+// namespaces, but "threads" lists it only where the leader is not.
+func leaderElsewhere(snap *inspect.Snapshot, thread *inspect.Process, ns *inspect.Namespace) bool {
+	leader := snap.Processes[thread.TGID]
+	return leader == nil || leader.Namespaces.Of(ns.Type) != ns.ID
+}
+
+func holderObject(h inspect.Holder) jsonw.Object {
+	obj := jsonw.Object{{Key: "kind", Value: h.Kind.String()}}
+	switch h.Kind {
+	case inspect.HeldByMount:
+		return append(obj, jsonw.Field{Key: "path", Value: h.Path}, jsonw.Field{Key: "mntns", Value: h.MountNS.Ino})
+	case inspect.HeldForChildren:
+		return append(obj, jsonw.Field{Key: "pid", Value: h.PID})
+	}
+	return append(obj, jsonw.Field{Key: "pid", Value: h.PID}, jsonw.Field{Key: "fd", Value: h.FD})
+}
+
+func containerObject(c *inspect.Container) any {
+	if c == nil {
+		return nil
+	}
+	return jsonw.Object{{Key: "engine", Value: c.Engine}, {Key: "id", Value: c.ID}}
+}
+
+// numericUserName names a uid by its number.
+func numericUserName(uid int) string { return strconv.Itoa(uid) }
+
+func nullID(id inspect.NamespaceID) any {
+	if id.IsZero() {
+		return nil
+	}
+	return id.Ino
+}
+
+func nullIfNegative(n int) any {
+	if n < 0 {
+		return nil
+	}
+	return n
+}
+
+func orEmpty(s []int) []int {
+	if s == nil {
+		return []int{}
+	}
+	return s
+}
