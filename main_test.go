@@ -93,20 +93,17 @@ func nsdiveJSON(t *testing.T, v any, args ...string) {
 }
 
 func TestBadInputExits1(t *testing.T) {
-	dead := exec.Command("true")
-	if err := dead.Run(); err != nil {
-		t.Fatal(err)
-	}
+	gone := strconv.Itoa(nstest.NoSuchPID(t))
 	tests := []struct {
 		args []string
 		want string // in the first line of stderr
 	}{
 		{[]string{"list", "-t", "bogus"}, `"bogus"`},
-		{[]string{"list", "-p", strconv.Itoa(dead.Process.Pid)}, strconv.Itoa(dead.Process.Pid)},
+		{[]string{"list", "-p", gone}, gone},
 		{[]string{"list", "-o", "NS,NOPE"}, `"NOPE"`},
 		{[]string{"bogus-command"}, `"bogus-command"`},
 		{[]string{"list", "--details"}, "--json"},
-		{[]string{"mounts", "-p", strconv.Itoa(dead.Process.Pid)}, strconv.Itoa(dead.Process.Pid)},
+		{[]string{"mounts", "-p", gone}, gone},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

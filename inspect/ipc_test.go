@@ -74,50 +74,33 @@ func FuzzIPCCountSysvipc(f *testing.F) {
 	})
 }
 
-// hostIPC counts the objects in the test's own ipc namespace, on whatever
-// thread it runs: all of them are in it.
-func hostIPC(t *testing.T) IPCInfo {
-	t.Helper()
-	var info IPCInfo
-	for path, count := range map[string]*int{
-		sysvipcShm: &info.SharedMemory,
-		sysvipcSem: &info.Semaphores,
-		sysvipcMsg: &info.MessageQueue,
-	} {
-		data, err := os.ReadFile(path)
+// TestIPCReadIPC also shows that /proc/sysvipc answers for the ipc namespace
+// of the thread that opens it, not its thread group's: two namespaces with
+// different objects, neither the test's, each read as its own. (The host's
+// own objects come and go with other programs, so they are not compared.)
+func TestIPCReadIPC(t *testing.T) {
+	nstest.RequireRoot(t)
+	tests := []struct {
+		setup string
+		want  IPCInfo
+	}{
+		{"ipcmk -M 4096 >/dev/null && ipcmk -S 1 >/dev/null && ipcmk -S 2 >/dev/null && " +
+			"ipcmk -Q >/dev/null && ipcmk -Q >/dev/null && ipcmk -Q >/dev/null",
+			IPCInfo{SharedMemory: 1, Semaphores: 2, MessageQueue: 3}},
+		{"ipcmk -M 4096 >/dev/null && ipcmk -M 4096 >/dev/null && ipcmk -Q >/dev/null",
+			IPCInfo{SharedMemory: 2, MessageQueue: 1}},
+	}
+	pids := make([]int, len(tests))
+	for i, tt := range tests {
+		pids[i] = spawnSleeper(t, []string{"unshare", "--ipc"}, tt.setup)
+	}
+	for i, tt := range tests {
+		got, err := readIPC(fmt.Sprintf("/proc/%d/ns/ipc", pids[i]))
 		if err != nil {
 			t.Fatal(err)
 		}
-		*count = countSysvipc(data)
-	}
-	return info
-}
-
-// TestIPCReadIPC also shows that /proc/sysvipc answers for the ipc namespace
-// of the thread that opens it, not its thread group's: the counts differ
-// from the host's only if the joined thread's namespace is used.
-func TestIPCReadIPC(t *testing.T) {
-	nstest.RequireRoot(t)
-	before := hostIPC(t)
-	pid := spawnSleeper(t, []string{"unshare", "--ipc"},
-		"ipcmk -M 4096 >/dev/null && ipcmk -S 1 >/dev/null && ipcmk -S 2 >/dev/null && "+
-			"ipcmk -Q >/dev/null && ipcmk -Q >/dev/null && ipcmk -Q >/dev/null")
-
-	got, err := readIPC(fmt.Sprintf("/proc/%d/ns/ipc", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (IPCInfo{SharedMemory: 1, Semaphores: 2, MessageQueue: 3}); *got != want {
-		t.Errorf("readIPC = %+v, want %+v", *got, want)
-	}
-	if after := hostIPC(t); after != before {
-		t.Errorf("host ipc namespace went from %+v to %+v", before, after)
-	}
-	own, err := readIPC("/proc/self/ns/ipc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if *own != before {
-		t.Errorf("readIPC of own namespace = %+v, want %+v", *own, before)
+		if *got != tt.want {
+			t.Errorf("readIPC of the namespace where %s: %+v, want %+v", tt.setup, *got, tt.want)
+		}
 	}
 }

@@ -148,6 +148,23 @@ func LiveGroupMembers(pgid int) []int {
 	return live
 }
 
+// NoSuchPID returns a pid that no process has or can have: the kernel's
+// pid_max, one above the largest pid it hands out. The pid of a process
+// that has exited is no such pid: on a busy host with a small pid_max
+// (32768 by default) it is soon someone else's.
+func NoSuchPID(t testing.TB) int {
+	t.Helper()
+	data, err := os.ReadFile("/proc/sys/kernel/pid_max")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pidMax, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		t.Fatalf("/proc/sys/kernel/pid_max: %v", err)
+	}
+	return pidMax
+}
+
 // Comm returns a process's command name, or "" when it is gone.
 func Comm(pid int) string {
 	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
