@@ -26,6 +26,11 @@ type listFlags struct {
 	outputAll bool
 	tree      string
 	details   bool
+	// added to lsns since 2.38
+	persistent  bool
+	filter      string
+	listColumns bool
+	version     bool
 }
 
 func runList(args []string, stdout, stderr io.Writer) error {
@@ -42,6 +47,10 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	fs.StringVarP(&f.tree, "tree", "T", "", "use tree format (parent, owner, or process)")
 	fs.Lookup("tree").NoOptDefVal = "owner"
 	fs.BoolVar(&f.details, "details", false, "with --json: the whole snapshot (processes, holders, hierarchy, mounts, what is inside each namespace); see README")
+	fs.BoolVarP(&f.persistent, "persistent", "P", false, "namespaces without processes")
+	fs.StringVarP(&f.filter, "filter", "Q", "", "apply display filter: an lsns filter expression (scols-filter(5)), e.g. 'TYPE == \"net\" && NPROCS == 0'")
+	fs.BoolVarP(&f.listColumns, "list-columns", "H", false, "list the available columns")
+	fs.BoolVarP(&f.version, "version", "V", false, "display version")
 	fs.BoolP("notruncate", "u", false, "don't truncate text in columns (nsdive never does)")
 	fs.BoolP("nowrap", "W", false, "don't use multi-line cells (nsdive never does)")
 	fs.Usage = func() {
@@ -54,6 +63,16 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
+	}
+	switch {
+	case f.version:
+		return writeVersion(stdout)
+	case f.listColumns:
+		return writeColumnList(stdout, f.json, f.raw)
+	}
+	flt, err := display.ParseFilter(f.filter)
+	if err != nil {
+		return usageError{fmt.Errorf("-Q: %w", err)}
 	}
 	args = fs.Args()
 	// -T's relation is optional, so "-T owner" leaves "owner" as an
@@ -88,7 +107,7 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	opts := display.ScanOptions(cols, relation)
+	opts := display.ScanOptions(append(slices.Clip(cols), flt.Columns()...), relation)
 	if f.details {
 		if !f.json {
 			return usageError{fmt.Errorf("--details goes with --json")}
@@ -99,17 +118,20 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	nss, err := display.Selection{Types: types, PID: f.pid, Inode: only}.Namespaces(snap)
+	nss, err := display.Selection{Types: types, PID: f.pid, Inode: only, Persistent: f.persistent}.Namespaces(snap)
 	if err != nil {
 		return err
 	}
 	warnPartial(stderr, "list", snap)
-	if f.details {
-		return schema.Write(stdout, snap, nss, display.SystemUsers.Name)
-	}
 	rows := display.NewRows(snap, nss)
 	// The scan read only namespace links; the rows shown need the rest.
 	display.Fill(snap, rows)
+	if rows, err = display.MatchRows(rows, flt); err != nil {
+		return fmt.Errorf("-Q: %w", err)
+	}
+	if f.details {
+		return schema.Write(stdout, snap, display.NamespacesOf(rows), display.SystemUsers.Name)
+	}
 	// Like lsns, rows nest under their process's parent unless -l or -r
 	// asks for a flat list; JSON nests them under "children".
 	if relation == display.Flat && !f.list && !f.raw {

@@ -25,6 +25,7 @@ Commands:
   list      list namespaces, like lsns (-J for JSON, --details for everything)
   ps        list processes with their namespaces
   mounts    list a mount namespace's mounts with their propagation
+  version   print nsdive's version (also -V, --version)
 
 Run 'nsdive COMMAND --help' for a command's options.
 `
@@ -49,7 +50,10 @@ func main() {
 // run executes one nsdive command line and returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	command := "explore"
-	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
+	switch {
+	case len(args) > 0 && (args[0] == "-V" || args[0] == "--version"):
+		command, args = "version", args[1:]
+	case len(args) > 0 && (args[0] == "" || args[0][0] != '-'):
 		command, args = args[0], args[1:]
 	}
 	var err error
@@ -62,6 +66,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runPS(args, stdout, stderr)
 	case "mounts":
 		err = runMounts(args, stdout, stderr)
+	case "version":
+		err = runVersion(args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

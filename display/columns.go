@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nsdive/nsdive/filter"
 	"github.com/nsdive/nsdive/inspect"
 )
 
@@ -14,26 +15,29 @@ type Column struct {
 	Help string
 	// Right is true for numbers, which line up on the right as in lsns.
 	Right bool
+	// Type is how -Q compares the column and -H names it: lsns's
+	// <integer> columns are filter.Number, the others filter.String.
+	Type filter.Type
 }
 
 // Columns are every column of the namespace table, in lsns's order, then
 // nsdive's own.
 var Columns = []Column{
-	{"NS", "namespace identifier (inode number)", true},
-	{"TYPE", "kind of namespace", false},
-	{"PATH", "path to the namespace", false},
-	{"NPROCS", "number of processes in the namespace", true},
-	{"PID", "lowest PID in the namespace", true},
-	{"PPID", "PPID of the PID", true},
-	{"COMMAND", "command line of the PID", false},
-	{"UID", "UID of the PID", true},
-	{"USER", "username of the PID", false},
-	{"NETNSID", "namespace ID as used by network subsystem", true},
-	{"NSFS", "nsfs mountpoints holding the namespace", false},
-	{"PNS", "parent namespace identifier (inode number)", true},
-	{"ONS", "owner namespace identifier (inode number)", true},
-	{"HOLDERS", "what besides processes keeps it alive (mount:PATH, fd:PID/FD, socket:PID/FD, for_children:PID)", false},
-	{"CONTAINER", "container engine and id guessed from cgroups", false},
+	{"NS", "namespace identifier (inode number)", true, filter.Number},
+	{"TYPE", "kind of namespace", false, filter.String},
+	{"PATH", "path to the namespace", false, filter.String},
+	{"NPROCS", "number of processes in the namespace", true, filter.Number},
+	{"PID", "lowest PID in the namespace", true, filter.Number},
+	{"PPID", "PPID of the PID", true, filter.Number},
+	{"COMMAND", "command line of the PID", false, filter.String},
+	{"UID", "UID of the PID", true, filter.Number},
+	{"USER", "username of the PID", false, filter.String},
+	{"NETNSID", "namespace ID as used by network subsystem", true, filter.String},
+	{"NSFS", "nsfs mountpoints holding the namespace", false, filter.String},
+	{"PNS", "parent namespace identifier (inode number)", true, filter.Number},
+	{"ONS", "owner namespace identifier (inode number)", true, filter.Number},
+	{"HOLDERS", "what besides processes keeps it alive (mount:PATH, fd:PID/FD, socket:PID/FD, for_children:PID)", false, filter.String},
+	{"CONTAINER", "container engine and id guessed from cgroups", false, filter.String},
 }
 
 // DefaultColumns are the columns shown when none are asked for, as lsns's.

@@ -13,6 +13,9 @@ type Selection struct {
 	Types []inspect.Type // only these types; all when empty
 	PID   int            // only the namespaces of this process; 0 for any
 	Inode uint64         // only the namespace with this inode; 0 for any
+	// Persistent keeps only namespaces that no process is in (lsns -P):
+	// those a bind mount, a descriptor or a socket keeps alive.
+	Persistent bool
 }
 
 // Namespaces returns the selected namespaces of snap ordered by inode.
@@ -34,6 +37,9 @@ func (s Selection) Namespaces(snap *inspect.Snapshot) ([]*inspect.Namespace, err
 			continue
 		}
 		if proc != nil && proc.Namespaces.Of(ns.Type) != ns.ID {
+			continue
+		}
+		if s.Persistent && ns.NumProcs() != 0 {
 			continue
 		}
 		out = append(out, ns)

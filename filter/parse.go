@@ -1,8 +1,10 @@
 package filter
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 )
@@ -204,7 +206,11 @@ func (p *parser) comparison() (node, error) {
 				return nil, errorAt(p.src, r.offset(), "the right side of %s must be a regular expression in quotes", op.text)
 			}
 			if cmp.re, err = regexp.CompilePOSIX(lit.v.s); err != nil {
-				return nil, errorAt(p.src, r.offset(), "invalid regular expression %s: %v", literalText(lit.v), err)
+				var se *syntax.Error
+				if errors.As(err, &se) {
+					err = errors.New(se.Code.String())
+				}
+				return nil, errorAt(p.src, r.offset(), "invalid regular expression %s: %v", short(literalText(lit.v)), err)
 			}
 		}
 		l = cmp
@@ -256,7 +262,7 @@ func (p *parser) operand() (node, error) {
 			if len(p.unknown) == 0 {
 				p.unknownAt = t.pos
 			}
-			if q := fmt.Sprintf("%q", t.text); !slices.Contains(p.unknown, q) {
+			if q := fmt.Sprintf("%q", short(t.text)); !slices.Contains(p.unknown, q) {
 				p.unknown = append(p.unknown, q)
 			}
 			return &columnNode{at: t.pos, name: t.text}, nil
@@ -279,17 +285,29 @@ func (p *parser) column(name string) *Column {
 	return nil
 }
 
-// describe names a token for a message.
+// describe names a token for a message, cut short when it is long.
 func describe(t token) string {
+	text := short(t.text)
 	switch t.kind {
 	case tEnd:
 		return "end of expression"
 	case tNumber, tFloat:
-		return "number " + t.text
+		return "number " + text
 	case tString:
-		return "string " + t.text
+		return "string " + text
 	case tName:
-		return "name " + t.text
+		return "name " + text
 	}
-	return fmt.Sprintf("%q", t.text)
+	return fmt.Sprintf("%q", text)
+}
+
+// maxQuoted is how many characters of a token a message repeats.
+const maxQuoted = 24
+
+// short cuts s to its first maxQuoted characters.
+func short(s string) string {
+	if r := []rune(s); len(r) > maxQuoted {
+		return string(r[:maxQuoted]) + "…"
+	}
+	return s
 }

@@ -120,7 +120,7 @@ func convert(v value, typ Type) (value, error) {
 		case Float:
 			f, err := strconv.ParseFloat(v.s, 64)
 			if err != nil {
-				return value{}, fmt.Errorf("%q is not a number", v.s)
+				return value{}, fmt.Errorf("%q is not a number", short(v.s))
 			}
 			out.f = f
 		case Boolean:
@@ -170,11 +170,11 @@ func textToNumber(s string) (uint64, error) {
 		digits, negative = d, true
 	}
 	if digits == "" || strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, fmt.Errorf("%q is not a number", short(s))
 	}
 	n, err := strconv.ParseUint(digits, 10, 64)
 	if err != nil || negative && n != 0 {
-		return 0, fmt.Errorf("%q is out of range for a number", s)
+		return 0, fmt.Errorf("%q is out of range for a number", short(s))
 	}
 	return n, nil
 }
