@@ -25,8 +25,12 @@ func bootTicks() uint64 {
 // command line without Options.Cmdline. A process that exited since the
 // scan keeps only what the scan read, and so does one whose pid was reused:
 // its start time differs from the scanned one, or, for a process scanned
-// lazily, is later than the scan.
+// lazily, is later than the scan. A snapshot without a ProcRoot (see
+// NewSnapshot) is not filled.
 func (s *Snapshot) Fill(procs []*Process) {
+	if s.ProcRoot == "" {
+		return
+	}
 	// A process stands for several namespaces, so it may come more than
 	// once; each is filled by one worker.
 	var todo []*Process

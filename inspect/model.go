@@ -239,6 +239,27 @@ type Snapshot struct {
 	scannedBy uint64       // boot time in clock ticks when the scan ended
 }
 
+// NewSnapshot returns an empty snapshot for a program that builds one from
+// something other than a scan, such as a saved file (package schema):
+// taken is when the original scan ran and self the namespaces of the
+// program that ran it. Its maps are empty and ready to fill, and it has no
+// ProcRoot, so Fill reads nothing: its processes are what the builder
+// gives them, not whatever has that pid on this host now.
+func NewSnapshot(taken time.Time, self NamespaceSet) *Snapshot {
+	return &Snapshot{
+		Taken:      taken,
+		Processes:  make(map[int]*Process),
+		Namespaces: make(map[NamespaceID]*Namespace),
+		Mounts:     make(map[NamespaceID][]Mount),
+		PeerGroups: make(map[int][]MountRef),
+		self:       self,
+	}
+}
+
+// Self returns the namespaces of the program that took the snapshot, as it
+// saw them then.
+func (s *Snapshot) Self() NamespaceSet { return s.self }
+
 // Unreadable counts what a scan could not read, usually for lack of
 // permission.
 type Unreadable struct {

@@ -1,6 +1,9 @@
 package schema
 
 import (
+	"errors"
+	"time"
+
 	"github.com/nsdive/nsdive/inspect"
 	"github.com/nsdive/nsdive/internal/jsonw"
 )
@@ -107,4 +110,121 @@ func idMapArray(ranges []inspect.IDMapRange) []jsonw.Object {
 		}
 	}
 	return out
+}
+
+// detailsWire is a namespace's "details", as read.
+type detailsWire struct {
+	UTS *struct {
+		Hostname   string `json:"hostname"`
+		Domainname string `json:"domainname"`
+	} `json:"uts"`
+	Net  *netWire  `json:"net"`
+	User *userWire `json:"user"`
+	Time *struct {
+		Monotonic int64 `json:"monotonic_ns"`
+		Boottime  int64 `json:"boottime_ns"`
+	} `json:"time"`
+	Cgroup *struct {
+		Root string `json:"root"`
+	} `json:"cgroup"`
+	IPC *struct {
+		SharedMemory int `json:"shm"`
+		Semaphores   int `json:"sem"`
+		MessageQueue int `json:"msg"`
+	} `json:"ipc"`
+	Error *string `json:"error"`
+}
+
+type netWire struct {
+	Interfaces []struct {
+		Index  int      `json:"index"`
+		Name   string   `json:"name"`
+		Kind   string   `json:"kind"`
+		State  string   `json:"state"`
+		MAC    string   `json:"mac"`
+		MTU    int      `json:"mtu"`
+		Addrs  []string `json:"addrs"`
+		Master string   `json:"master"`
+		Peer   *struct {
+			NS    uint64 `json:"ns"`
+			Index int    `json:"index"`
+			Name  string `json:"name"`
+		} `json:"peer"`
+	} `json:"interfaces"`
+	Routes []struct {
+		Dst     string `json:"dst"`
+		Gateway string `json:"gateway"`
+		Dev     string `json:"dev"`
+		Src     string `json:"src"`
+	} `json:"routes"`
+}
+
+type userWire struct {
+	UIDMap    []idMapWire `json:"uid_map"`
+	GIDMap    []idMapWire `json:"gid_map"`
+	SetGroups string      `json:"setgroups"`
+}
+
+type idMapWire struct {
+	Inside  uint32 `json:"inside"`
+	Outside uint32 `json:"outside"`
+	Length  uint32 `json:"length"`
+}
+
+func idMap(w []idMapWire) []inspect.IDMapRange {
+	if w == nil {
+		return nil
+	}
+	out := make([]inspect.IDMapRange, len(w))
+	for i, r := range w {
+		out[i] = inspect.IDMapRange(r)
+	}
+	return out
+}
+
+func (w *detailsWire) details(ids ids) inspect.Details {
+	var d inspect.Details
+	if w.UTS != nil {
+		d.UTS = &inspect.UTSInfo{Hostname: w.UTS.Hostname, Domainname: w.UTS.Domainname}
+	}
+	if w.Net != nil {
+		d.Net = w.Net.netInfo(ids)
+	}
+	if w.User != nil {
+		d.User = &inspect.UserInfo{UIDMap: idMap(w.User.UIDMap), GIDMap: idMap(w.User.GIDMap), SetGroups: w.User.SetGroups}
+	}
+	if w.Time != nil {
+		d.Time = &inspect.TimeOffsets{Monotonic: time.Duration(w.Time.Monotonic), Boottime: time.Duration(w.Time.Boottime)}
+	}
+	if w.Cgroup != nil {
+		d.Cgroup = &inspect.CgroupInfo{Root: w.Cgroup.Root}
+	}
+	if w.IPC != nil {
+		d.IPC = (*inspect.IPCInfo)(w.IPC)
+	}
+	if w.Error != nil {
+		d.Err = errors.New(*w.Error)
+	}
+	return d
+}
+
+func (w *netWire) netInfo(ids ids) *inspect.NetInfo {
+	n := &inspect.NetInfo{}
+	if w.Interfaces != nil {
+		n.Interfaces = make([]inspect.Interface, len(w.Interfaces))
+	}
+	for i, ifc := range w.Interfaces {
+		n.Interfaces[i] = inspect.Interface{Index: ifc.Index, Name: ifc.Name, Kind: ifc.Kind, State: ifc.State,
+			MAC: ifc.MAC, MTU: ifc.MTU, Addrs: ifc.Addrs, Master: ifc.Master}
+		if ifc.Peer != nil {
+			n.Interfaces[i].Peer = &inspect.PeerRef{Namespace: ids.id(ifc.Peer.NS), Index: ifc.Peer.Index, Name: ifc.Peer.Name}
+		}
+	}
+	if w.Routes != nil {
+		n.Routes = make([]inspect.Route, len(w.Routes))
+	}
+	for i, r := range w.Routes {
+		n.Routes[i] = inspect.Route(r)
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -55,4 +56,61 @@ func peerGroupsObject(groups map[int][]inspect.MountRef) jsonw.Object {
 		obj = append(obj, jsonw.Field{Key: strconv.Itoa(id), Value: members})
 	}
 	return obj
+}
+
+// mountWire is one mount of "mounts", as read; "propagation" is derived.
+type mountWire struct {
+	ID            int    `json:"id"`
+	Parent        int    `json:"parent"`
+	Major         uint32 `json:"major"`
+	Minor         uint32 `json:"minor"`
+	Root          string `json:"root"`
+	Target        string `json:"target"`
+	Source        string `json:"source"`
+	FSType        string `json:"fstype"`
+	Options       string `json:"options"`
+	SuperOptions  string `json:"super_options"`
+	Shared        int    `json:"shared"`
+	Master        int    `json:"master"`
+	PropagateFrom int    `json:"propagate_from"`
+	Unbindable    bool   `json:"unbindable"`
+}
+
+// mountRefWire is one member of a peer group.
+type mountRefWire struct {
+	MntNS   uint64 `json:"mntns"`
+	MountID int    `json:"mount_id"`
+}
+
+// readMounts fills the snapshot's mount tables and peer groups.
+func readMounts(snap *inspect.Snapshot, tables map[string][]mountWire, groups map[string][]mountRefWire, ids ids) error {
+	for key, table := range tables {
+		ino, err := strconv.ParseUint(key, 10, 64)
+		if err != nil || ino == 0 {
+			return fmt.Errorf("mounts: %q is not a mount namespace inode", key)
+		}
+		mounts := make([]inspect.Mount, len(table))
+		for i, m := range table {
+			mounts[i] = inspect.Mount{
+				ID: m.ID, ParentID: m.Parent, Major: m.Major, Minor: m.Minor,
+				Root: m.Root, MountPoint: m.Target, Options: m.Options,
+				Propagation: inspect.Propagation{Shared: m.Shared, Master: m.Master,
+					PropagateFrom: m.PropagateFrom, Unbindable: m.Unbindable},
+				FSType: m.FSType, Source: m.Source, SuperOptions: m.SuperOptions,
+			}
+		}
+		snap.Mounts[ids.id(ino)] = mounts
+	}
+	for key, members := range groups {
+		id, err := strconv.Atoi(key)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("peer_groups: %q is not a peer group id", key)
+		}
+		refs := make([]inspect.MountRef, len(members))
+		for i, m := range members {
+			refs[i] = inspect.MountRef{MountNS: ids.id(m.MntNS), MountID: m.MountID}
+		}
+		snap.PeerGroups[id] = refs
+	}
+	return nil
 }

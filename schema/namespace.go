@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/nsdive/nsdive/display"
@@ -103,4 +104,88 @@ func orEmpty(s []int) []int {
 		return []int{}
 	}
 	return s
+}
+
+// namespaceWire is a member of "namespaces", as read.
+type namespaceWire struct {
+	NS        uint64         `json:"ns"`
+	Type      string         `json:"type"`
+	Dev       uint64         `json:"dev"`
+	Holders   []holderWire   `json:"holders"`
+	Parent    *uint64        `json:"parent"`
+	Owner     *uint64        `json:"owner"`
+	OwnerUID  *int           `json:"owner_uid"`
+	NetNSID   *int           `json:"netnsid"`
+	Container *containerWire `json:"container"`
+	Details   *detailsWire   `json:"details"`
+}
+
+type holderWire struct {
+	Kind  string `json:"kind"`
+	Path  string `json:"path"`
+	MntNS uint64 `json:"mntns"`
+	PID   int    `json:"pid"`
+	FD    int    `json:"fd"`
+}
+
+type containerWire struct {
+	Engine string `json:"engine"`
+	ID     string `json:"id"`
+}
+
+// namespace builds the namespace without its members, which come from the
+// processes' links.
+func (w namespaceWire) namespace(ids ids) (*inspect.Namespace, error) {
+	if w.NS == 0 {
+		return nil, fmt.Errorf("no inode (\"ns\")")
+	}
+	t, err := inspect.ParseType(w.Type)
+	if err != nil {
+		return nil, err
+	}
+	ns := &inspect.Namespace{
+		ID:        ids.id(w.NS),
+		Type:      t,
+		Parent:    ids.nullable(w.Parent),
+		Owner:     ids.nullable(w.Owner),
+		OwnerUID:  -1,
+		NetNSID:   -1,
+		Container: w.Container.container(),
+	}
+	if w.OwnerUID != nil {
+		ns.OwnerUID = *w.OwnerUID
+	}
+	if w.NetNSID != nil {
+		ns.NetNSID = *w.NetNSID
+	}
+	for _, h := range w.Holders {
+		holder, err := h.holder(ids)
+		if err != nil {
+			return nil, err
+		}
+		ns.Holders = append(ns.Holders, holder)
+	}
+	if w.Details != nil {
+		ns.Details = w.Details.details(ids)
+	}
+	return ns, nil
+}
+
+// holderKinds are the kinds a holder's "kind" names.
+var holderKinds = [...]inspect.HolderKind{inspect.HeldByMount, inspect.HeldByFD, inspect.HeldBySocket, inspect.HeldForChildren}
+
+func (w holderWire) holder(ids ids) (inspect.Holder, error) {
+	for _, k := range holderKinds {
+		if k.String() == w.Kind {
+			return inspect.Holder{Kind: k, Path: w.Path, MountNS: ids.id(w.MntNS), PID: w.PID, FD: w.FD}, nil
+		}
+	}
+	return inspect.Holder{}, fmt.Errorf("unknown holder kind %q", w.Kind)
+}
+
+func (w *containerWire) container() *inspect.Container {
+	if w == nil {
+		return nil
+	}
+	return &inspect.Container{Engine: w.Engine, ID: w.ID}
 }

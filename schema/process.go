@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/nsdive/nsdive/inspect"
@@ -20,12 +21,18 @@ func WriteProcesses(w io.Writer, snap *inspect.Snapshot, procs []*inspect.Proces
 	return jsonw.Write(w, jsonw.Object{{Key: "initial_pid", Value: snap.InitialPID}, {Key: "processes", Value: items}})
 }
 
-// processObject is one member of the snapshot's "processes".
-func processObject(snap *inspect.Snapshot, p *inspect.Process, userName UserName) jsonw.Object {
+// linksObject maps each /proc/PID/ns link name to its inode, or null when
+// it is unknown.
+func linksObject(set inspect.NamespaceSet) jsonw.Object {
 	links := make(jsonw.Object, inspect.NumLinks)
 	for l := range inspect.NumLinks {
-		links[l] = jsonw.Field{Key: l.Name(), Value: nullID(p.Namespaces[l])}
+		links[l] = jsonw.Field{Key: l.Name(), Value: nullID(set[l])}
 	}
+	return links
+}
+
+// processObject is one member of the snapshot's "processes".
+func processObject(snap *inspect.Snapshot, p *inspect.Process, userName UserName) jsonw.Object {
 	var user any
 	if p.UID >= 0 {
 		user = userName(p.UID)
@@ -45,9 +52,55 @@ func processObject(snap *inspect.Snapshot, p *inspect.Process, userName UserName
 		{Key: "state", Value: string(p.State)},
 		{Key: "start_time", Value: p.StartTime},
 		{Key: "nspid", Value: p.NSpid},
-		{Key: "namespaces", Value: links},
+		{Key: "namespaces", Value: linksObject(p.Namespaces)},
 		{Key: "not_initial", Value: differs},
 		{Key: "cgroup", Value: p.Cgroup},
 		{Key: "container", Value: containerObject(p.Container)},
 	}
+}
+
+// processWire is a member of "processes", as read.
+type processWire struct {
+	PID        int                `json:"pid"`
+	TGID       int                `json:"tgid"`
+	PPID       int                `json:"ppid"`
+	Comm       string             `json:"comm"`
+	Cmdline    []string           `json:"cmdline"`
+	UID        *int               `json:"uid"`
+	User       *string            `json:"user"`
+	State      string             `json:"state"`
+	StartTime  uint64             `json:"start_time"`
+	NSpid      []int              `json:"nspid"`
+	Namespaces map[string]*uint64 `json:"namespaces"`
+	Cgroup     string             `json:"cgroup"`
+	Container  *containerWire     `json:"container"`
+}
+
+func (w processWire) process(ids ids) (*inspect.Process, error) {
+	if w.PID <= 0 || w.TGID <= 0 {
+		return nil, fmt.Errorf("pid %d and tgid %d: want both positive", w.PID, w.TGID)
+	}
+	if len(w.State) > 1 {
+		return nil, fmt.Errorf("state %q: want one letter", w.State)
+	}
+	p := &inspect.Process{
+		PID:        w.PID,
+		TGID:       w.TGID,
+		PPID:       w.PPID,
+		Comm:       w.Comm,
+		Cmdline:    w.Cmdline,
+		UID:        -1,
+		StartTime:  w.StartTime,
+		NSpid:      w.NSpid,
+		Namespaces: ids.set(w.Namespaces),
+		Cgroup:     w.Cgroup,
+		Container:  w.Container.container(),
+	}
+	if w.UID != nil {
+		p.UID = *w.UID
+	}
+	if w.State != "" {
+		p.State = w.State[0]
+	}
+	return p, nil
 }

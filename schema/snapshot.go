@@ -42,6 +42,8 @@ func Write(w io.Writer, snap *inspect.Snapshot, nss []*inspect.Namespace, userNa
 		{Key: "schema", Value: Name},
 		{Key: "taken", Value: snap.Taken.Format(time.RFC3339Nano)},
 		{Key: "initial_pid", Value: snap.InitialPID},
+		{Key: "initial", Value: linksObject(snap.Initial)},
+		{Key: "self", Value: linksObject(snap.Self())},
 		{Key: "unreadable", Value: jsonw.Object{
 			{Key: "processes", Value: snap.Unreadable.Processes},
 			{Key: "links", Value: snap.Unreadable.Links},
