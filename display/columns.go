@@ -81,10 +81,12 @@ func ChooseColumns(output string, all bool) ([]string, error) {
 }
 
 // ScanOptions returns what a scan must read to fill cols and nest rows by
-// relation: the cheap lazy scan, plus the hierarchy, details, cgroups or
-// descriptors that some columns need.
+// relation: the cheap lazy scan, descriptors included (a namespace that
+// only an open file or a socket holds is listed as lsns lists it), plus
+// the hierarchy, details, cgroups or for_children links that some columns
+// need.
 func ScanOptions(cols []string, relation Relation) inspect.Options {
-	opts := inspect.Options{Lazy: true, BindMounts: true, Threads: true}
+	opts := inspect.Options{Lazy: true, BindMounts: true, Threads: true, FDs: true}
 	if relation == ByOwner || relation == ByParent || slices.Contains(cols, "PNS") || slices.Contains(cols, "ONS") {
 		opts.Hierarchy = true
 	}
@@ -95,7 +97,7 @@ func ScanOptions(cols []string, relation Relation) inspect.Options {
 		opts.Cgroups = true
 	}
 	if slices.Contains(cols, "HOLDERS") {
-		opts.FDs, opts.ForChildren = true, true
+		opts.ForChildren = true
 	}
 	return opts
 }

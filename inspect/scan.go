@@ -3,12 +3,12 @@ package inspect
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -76,17 +76,17 @@ func Scan(opts Options) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	tasks, tables, err := sc.scanTasks()
-	if err != nil {
-		return nil, err
+	snap := &Snapshot{
+		Taken:      time.Now(),
+		ProcRoot:   opts.ProcRoot,
+		Processes:  make(map[int]*Process),
+		Namespaces: make(map[NamespaceID]*Namespace),
+		self:       sc.self,
 	}
-	snap := sc.assemble(tasks)
-	snap.scannedBy = bootTicks()
-	if opts.BindMounts || opts.Mounts {
-		sc.scanMounts(snap, tables)
-	}
-	if opts.FDs {
-		sc.scanFDs(snap)
+	for _, src := range sc.srcs {
+		if err := src.find(sc, snap); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Hierarchy {
 		sc.scanHierarchy(snap)
@@ -112,6 +112,10 @@ type scanner struct {
 	// mountNS holds the mount namespaces whose table a worker has taken
 	// on, so that each table is read once.
 	mountNS sync.Map
+	srcs    []source
+	// workers hold what the process pass's workers read, for the sources
+	// that visited every process.
+	workers []scanWorker
 
 	unreadableLinks atomic.Int64
 	unreadableOther atomic.Int64
@@ -119,6 +123,7 @@ type scanner struct {
 
 func newScanner(opts Options) (*scanner, error) {
 	sc := &scanner{opts: opts}
+	sc.srcs = sc.sources()
 	for l := Link(0); l < NumLinks; l++ {
 		sc.linkPath[l] = []byte("ns/" + l.Name() + "\x00")
 		if opts.ForChildren || !l.ForChildren() {
@@ -150,20 +155,21 @@ type scanWorker struct {
 	buf    []byte
 	tasks  []*Process
 	tables map[NamespaceID][]Mount
+	fds    fdWorker
 }
 
-// scanTasks reads every process in /proc with a pool of workers, and the
-// mount table of each mount namespace through the first process seen in
-// it when bind mounts or mounts are asked for.
-func (sc *scanner) scanTasks() ([]*Process, map[NamespaceID][]Mount, error) {
+// findProcesses is the source of namespaces that tasks are in: it reads
+// every process in /proc with a pool of workers, and lets the other
+// sources visit each process while its /proc directory is open.
+func (sc *scanner) findProcesses(snap *Snapshot) error {
 	dir, err := os.Open(sc.opts.ProcRoot)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", sc.opts.ProcRoot, err)
+		return fmt.Errorf("open %s: %w", sc.opts.ProcRoot, err)
 	}
 	names, err := dir.Readdirnames(-1)
 	dir.Close()
 	if err != nil {
-		return nil, nil, fmt.Errorf("list %s: %w", sc.opts.ProcRoot, err)
+		return fmt.Errorf("list %s: %w", sc.opts.ProcRoot, err)
 	}
 	pids := make([]int, 0, len(names))
 	for _, name := range names {
@@ -171,21 +177,21 @@ func (sc *scanner) scanTasks() ([]*Process, map[NamespaceID][]Mount, error) {
 			pids = append(pids, pid)
 		}
 	}
-	workers := make([]scanWorker, sc.opts.Workers)
+	sc.workers = make([]scanWorker, sc.opts.Workers)
 	parallel(len(pids), sc.opts.Workers, func(worker, i int) {
-		w := &workers[worker]
+		w := &sc.workers[worker]
 		if w.buf == nil {
 			w.buf = make([]byte, 4096)
 		}
 		sc.readProcess(w, pids[i])
 	})
 	all := make([]*Process, 0, len(pids))
-	tables := make(map[NamespaceID][]Mount)
-	for _, w := range workers {
+	for _, w := range sc.workers {
 		all = append(all, w.tasks...)
-		maps.Copy(tables, w.tables)
 	}
-	return all, tables, nil
+	sc.assemble(snap, all)
+	snap.scannedBy = bootTicks()
+	return nil
 }
 
 // readProcess reads one process, and its threads where they differ, into
@@ -212,8 +218,10 @@ func (sc *scanner) readProcess(w *scanWorker, pid int) {
 	if sc.opts.Cmdline {
 		p.Cmdline, _ = readCmdlineAt(dirfd, "cmdline", &w.buf)
 	}
-	if sc.opts.BindMounts || sc.opts.Mounts {
-		sc.readMountTable(w, dirfd, p.Namespaces[LinkMnt])
+	for _, src := range sc.srcs {
+		if src.visit != nil {
+			src.visit(sc, w, dirfd, p)
+		}
 	}
 	w.tasks = append(w.tasks, p)
 	if sc.opts.Threads && multiThreaded && p.Namespaces != (NamespaceSet{}) {
@@ -301,12 +309,13 @@ func (sc *scanner) readThreads(w *scanWorker, dirfd int, leader *Process) {
 	}
 }
 
-// readMountTable reads the mount table of mount namespace mnt through
+// visitMountTable reads the mount table of p's mount namespace through
 // dirfd, unless another worker has it already. Without Options.Mounts only
 // the nsfs mounts are kept: they are all bind-mount holders need. A table
 // that cannot be read here is left for the next process in mnt, or for
-// scanMounts.
-func (sc *scanner) readMountTable(w *scanWorker, dirfd int, mnt NamespaceID) {
+// findBindMounts.
+func (sc *scanner) visitMountTable(w *scanWorker, dirfd int, p *Process) {
+	mnt := p.Namespaces[LinkMnt]
 	if mnt.IsZero() {
 		return
 	}

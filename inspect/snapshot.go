@@ -1,19 +1,12 @@
 package inspect
 
-import (
-	"slices"
-	"time"
-)
+import "slices"
 
-// assemble groups the scanned tasks by namespace.
-func (sc *scanner) assemble(tasks []*Process) *Snapshot {
+// assemble adds the scanned tasks to snap, grouped by namespace.
+func (sc *scanner) assemble(snap *Snapshot, tasks []*Process) {
 	slices.SortFunc(tasks, func(a, b *Process) int { return a.PID - b.PID })
-	snap := &Snapshot{
-		Taken:      time.Now(),
-		ProcRoot:   sc.opts.ProcRoot,
-		Processes:  make(map[int]*Process, len(tasks)),
-		Namespaces: make(map[NamespaceID]*Namespace),
-		self:       sc.self,
+	if len(snap.Processes) == 0 {
+		snap.Processes = make(map[int]*Process, len(tasks))
 	}
 	// Size each namespace's member list first: the initial namespaces
 	// have nearly every process, and growing their lists by appending
@@ -59,7 +52,6 @@ func (sc *scanner) assemble(tasks []*Process) *Snapshot {
 		}
 	}
 	snap.Initial, snap.InitialPID = snap.initialNamespaces(tasks, sc.nsfsDev)
-	return snap
 }
 
 // namespace returns the namespace with id, adding it if it is new.
