@@ -31,6 +31,10 @@ type fixtures struct {
 	mounted  uint64 // net namespace bound at /run/netns/nstest.Name
 	fdHeld   uint64 // net namespace held by descriptor 3 of fdHolder
 	fdHolder int
+	// sockHeld is a net namespace that only socket sock of the test
+	// process holds.
+	sockHeld uint64
+	sock     int
 }
 
 func startFixtures(t *testing.T) *fixtures {
@@ -38,5 +42,7 @@ func startFixtures(t *testing.T) *fixtures {
 	f := &fixtures{nested: startNested(t), mounted: nstest.AddNetns(t, nstest.Name).Ino}
 	held, holder := nstest.StartFDHeld(t)
 	f.fdHeld, f.fdHolder = held.Ino, holder
+	sockHeld, sock := nstest.SocketHeldNetns(t)
+	f.sockHeld, f.sock = sockHeld.Ino, sock
 	return f
 }

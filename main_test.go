@@ -139,8 +139,15 @@ func TestListJSON(t *testing.T) {
 			t.Errorf("the fixture's %s namespace: user %v, command %v; want root and a command", typ, r.User, r.Command)
 		}
 	}
-	if r, ok := got[f.mounted]; !ok || r.Type != "net" || r.NProcs != 0 || r.PID != nil {
-		t.Errorf("the bound net namespace %d: %+v (present %v), want net with no process", f.mounted, r, ok)
+	// Namespaces that no process is in are listed too, whatever holds
+	// them: lsns lists the bound and the fd-held ones.
+	for _, held := range []struct {
+		name string
+		ino  uint64
+	}{{"bound at /run/netns", f.mounted}, {"held by a descriptor", f.fdHeld}, {"held by a socket", f.sockHeld}} {
+		if r, ok := got[held.ino]; !ok || r.Type != "net" || r.NProcs != 0 || r.PID != nil {
+			t.Errorf("the net namespace %s (%d): %+v (present %v), want net with no process", held.name, held.ino, r, ok)
+		}
 	}
 	// The lsns members, and only those, in lsns's order (flat, as lsns -J -l).
 	var raw struct{ Namespaces []json.RawMessage }
@@ -265,6 +272,7 @@ func TestListDetailsJSON(t *testing.T) {
 	}{
 		{"bound at /run/netns", "mount", "/run/netns/" + nstest.Name, f.mounted, selfMnt, 0, 0},
 		{"held by a descriptor", "fd", "", f.fdHeld, 0, f.fdHolder, 3},
+		{"held by a socket", "socket", "", f.sockHeld, 0, os.Getpid(), f.sock},
 	} {
 		i, ok := byNS[held.ino]
 		if !ok {

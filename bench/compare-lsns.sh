@@ -2,18 +2,28 @@
 # compare-lsns.sh times `nsdive list --json` against `lsns -J` with N extra
 # processes running, for each N given, then on the host as it is.
 #
-# Usage: bench/compare-lsns.sh [N...]        (default: 1000 5000)
+# Usage: bench/compare-lsns.sh [--lsns PATH]... [--variant 'ARGS']... [N...]
+#        (default: lsns from PATH; N 1000 5000)
+#
+# --lsns PATH names an lsns binary to compare with; give it more than once
+# to time several side by side (util-linux 2.42.2's and Debian's 2.38, say:
+# only lsns 2.41 and later list the namespaces an open descriptor holds, as
+# nsdive list does). --variant 'ARGS' also times `nsdive list --json ARGS`
+# (e.g. --variant '-o +HOLDERS'); give it more than once for more.
 #
 # For each N it starts N processes: a tenth of them in new namespaces (each
 # `unshare --net --uts --ipc --mount --fork sleep` is two processes, unshare
 # and its sleep, both in the new namespaces), the rest plain `sleep`, plus a
-# spawning shell per CHUNK of them. When all are up it runs each tool once to
-# warm the caches, then RUNS times each, alternately, and prints the medians,
-# their ratio, nsdive's time per process in /proc, and the peak RSS of each
-# (/usr/bin/time's "Maximum resident set size", the largest of RSS_RUNS
-# runs). Then how the time per process grew from the smallest N to the
-# largest, and the same comparison on the idle host (IDLE_RUNS runs). Every
-# process it starts is SIGKILLed when it exits, however it exits.
+# spawning shell per CHUNK of them. When all are up it runs each command
+# once to warm the caches, then RUNS times each, in turn (nsdive, its
+# variants, each lsns; again), and prints for each command the median, its
+# ratio to plain nsdive's median (for an lsns, how many times faster nsdive
+# is; for a variant, what it costs more), nsdive's time per process in
+# /proc, and the peak RSS (/usr/bin/time's "Maximum resident set size", the
+# largest of RSS_RUNS runs). Then how nsdive's time per process grew from
+# the smallest N to the largest, and the same comparison on the idle host
+# (IDLE_RUNS runs). Every process it starts is SIGKILLed when it exits,
+# however it exits.
 #
 # Use 10000 for the peak-RSS target. Knobs, from the environment: RUNS (5),
 # IDLE_RUNS (31), RSS_RUNS (3), CHUNK (500), SETTLE (the longest wait, 30 s,
@@ -46,22 +56,40 @@ usage() {
 	sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
 }
 
-for arg in "$@"; do
-	case $arg in
+lsnses=()
+variants=()
+counts=()
+while (($#)); do
+	case $1 in
 	-h | --help)
 		usage
 		exit 0
 		;;
-	*[!0-9]* | '' | 0) die "N must be a positive number of processes, not '$arg' (see --help)" ;;
+	--lsns | --variant)
+		(($# >= 2)) || die "$1 needs a value (see --help)"
+		if [[ $1 == --lsns ]]; then lsnses+=("$2"); else variants+=("$2"); fi
+		shift 2
+		continue
+		;;
+	--lsns=*) lsnses+=("${1#--lsns=}") ;;
+	--variant=*) variants+=("${1#--variant=}") ;;
+	-*) die "unknown option '$1' (see --help)" ;;
+	*[!0-9]* | '' | 0) die "N must be a positive number of processes, not '$1' (see --help)" ;;
+	*) counts+=("$1") ;;
 	esac
+	shift
 done
-counts=("$@")
 ((${#counts[@]})) || counts=(1000 5000)
 mapfile -t counts < <(printf '%s\n' "${counts[@]}" | sort -n)
+((${#lsnses[@]})) || lsnses=(lsns)
 
 [[ $(id -u) == 0 ]] || die "must run as root: lsns and nsdive see only your own processes otherwise, and unshare needs root"
-for tool in go lsns unshare setsid pgrep; do
+for tool in go unshare setsid pgrep; do
 	command -v "$tool" >/dev/null || die "$tool is missing (go from https://go.dev; the others from util-linux and procps)"
+done
+for bin in "${lsnses[@]}"; do
+	command -v "$bin" >/dev/null || die "no lsns at '$bin': give one with --lsns PATH (util-linux)"
+	"$bin" --version >/dev/null 2>&1 || die "$bin --version failed: is it lsns?"
 done
 if [[ ! -x /usr/bin/time ]]; then
 	echo "compare-lsns: installing GNU time for peak RSS" >&2
@@ -214,31 +242,47 @@ settle() {
 
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-# measure times both tools alternately and sets the globals below.
+# The commands timed, nsdive's first: labels[i] names cmds[i], one string
+# that the shell splits into words.
+labels=("nsdive list --json")
+cmds=("$tmp/nsdive list --json")
+for v in "${variants[@]}"; do
+	labels+=("nsdive list --json $v")
+	cmds+=("$tmp/nsdive list --json $v")
+done
+for bin in "${lsnses[@]}"; do
+	version=$("$bin" --version 2>/dev/null | awk '{print $NF; exit}')
+	labels+=("lsns $version -J")
+	cmds+=("$bin -J")
+done
+
+# measure times every command in turn, RUNS times, and sets the globals
+# below: medians and peak RSS by command index.
 measure() {
-	local runs=$1 r t0 t1
+	local runs=$1 r i t0 t1
 	settle
-	: >"$tmp/nsdive.us"
-	: >"$tmp/lsns.us"
-	# stderr goes nowhere: nsdive warns there of processes it cannot read.
-	"$tmp/nsdive" list --json >"$tmp/nsdive.json" 2>/dev/null
-	lsns -J >/dev/null 2>&1
+	for i in "${!cmds[@]}"; do
+		: >"$tmp/$i.us"
+		# stderr goes nowhere: nsdive warns there of processes it
+		# cannot read. The first run warms the caches.
+		${cmds[i]} >"$tmp/$i.json" 2>/dev/null || true
+	done
 	for ((r = 0; r < runs; r++)); do
-		t0=${EPOCHREALTIME/./}
-		"$tmp/nsdive" list --json >/dev/null 2>&1
-		t1=${EPOCHREALTIME/./}
-		echo $((t1 - t0)) >>"$tmp/nsdive.us"
-		t0=${EPOCHREALTIME/./}
-		lsns -J >/dev/null 2>&1
-		t1=${EPOCHREALTIME/./}
-		echo $((t1 - t0)) >>"$tmp/lsns.us"
+		for i in "${!cmds[@]}"; do
+			t0=${EPOCHREALTIME/./}
+			${cmds[i]} >/dev/null 2>&1 || true
+			t1=${EPOCHREALTIME/./}
+			echo $((t1 - t0)) >>"$tmp/$i.us"
+		done
 	done
 	procs=$(count_procs)
-	namespaces=$(grep -c '"ns":' "$tmp/nsdive.json" || true)
-	nsdive_us=$(median <"$tmp/nsdive.us")
-	lsns_us=$(median <"$tmp/lsns.us")
-	nsdive_rss=$(peak_rss "$tmp/nsdive" list --json)
-	lsns_rss=$(peak_rss lsns -J)
+	namespaces=$(grep -c '"ns":' "$tmp/0.json" || true)
+	medians=() rss=()
+	for i in "${!cmds[@]}"; do
+		medians[i]=$(median <"$tmp/$i.us")
+		# shellcheck disable=SC2086 # a command line
+		rss[i]=$(peak_rss ${cmds[i]})
+	done
 }
 
 # peak_rss prints the largest "Maximum resident set size" (KiB) of
@@ -246,38 +290,44 @@ measure() {
 peak_rss() {
 	local r
 	for ((r = 0; r < RSS_RUNS; r++)); do
-		/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1
+		/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1 || true
 		cat "$tmp/rss"
 	done | sort -n | tail -1
 }
 
 header() {
-	printf '%-8s %9s %6s %10s %10s %7s %12s %11s %9s %5s\n' \
-		extra processes nsns lsns_ms nsdive_ms speedup ns/process nsdive_rss lsns_rss idle
+	printf '%-8s %9s %6s %-36s %10s %8s %12s %10s %5s\n' \
+		extra processes nsns command median_ms ratio ns/process peak_rss idle
 }
 
-row() {
-	awk -v label="$1" -v procs="$procs" -v nsns="$namespaces" -v l="$lsns_us" -v d="$nsdive_us" \
-		-v drss="$nsdive_rss" -v lrss="$lsns_rss" -v idle="$idle" 'BEGIN {
-		printf "%-8s %9d %6d %10.1f %10.1f %6.2fx %12d %7.1f MiB %5.1f MiB %4d%%\n",
-			label, procs, nsns, l / 1000, d / 1000, l / d, d * 1000 / procs, drss / 1024, lrss / 1024, idle
-	}'
+# rows prints a line per command; ratio is the command's median over plain
+# nsdive's (for lsns: how many times faster nsdive is).
+rows() {
+	local i
+	for i in "${!cmds[@]}"; do
+		awk -v label="$1" -v procs="$procs" -v nsns="$namespaces" -v cmd="${labels[i]}" \
+			-v t="${medians[i]}" -v base="${medians[0]}" -v rss="${rss[i]}" -v idle="$idle" -v first="$i" 'BEGIN {
+			per = first == 0 ? sprintf("%d", base * 1000 / procs) : ""
+			printf "%-8s %9d %6d %-36s %10.1f %7.2fx %12s %6.1f MiB %4d%%\n",
+				label, procs, nsns, cmd, t / 1000, t / base, per, rss / 1024, idle
+		}'
+	done
 }
 
 export CGO_ENABLED=${CGO_ENABLED:-0}
 echo "building nsdive from $repo (CGO_ENABLED=$CGO_ENABLED)"
 (cd "$repo" && go build -o "$tmp/nsdive" .) || die "go build failed"
-echo "$(nproc) CPUs, $(lsns --version), $RUNS runs each (medians), peak RSS the largest of $RSS_RUNS runs"
-echo "nsns: namespaces listed; ns/process: nsdive's time over the processes in /proc;"
-echo "idle: how idle the CPUs were just before (it waits up to ${SETTLE} s for 90%)"
+echo "$(nproc) CPUs, $RUNS runs each (medians), peak RSS the largest of $RSS_RUNS runs"
+echo "nsns: namespaces nsdive listed; ratio: the median over nsdive list --json's (for lsns, nsdive's speed-up);"
+echo "ns/process: nsdive's time over the processes in /proc; idle: how idle the CPUs were just before (it waits up to ${SETTLE} s for 90%)"
 echo
 header
 declare -A took seen
 for n in "${counts[@]}"; do
 	start_processes "$n"
 	measure "$RUNS"
-	row "$n"
-	took[$n]=$nsdive_us seen[$n]=$procs
+	rows "$n"
+	took[$n]=${medians[0]} seen[$n]=$procs
 	stop_processes
 done
 first=${counts[0]}
@@ -295,4 +345,4 @@ if ((first != last)); then
 fi
 echo
 measure "$IDLE_RUNS"
-row idle
+rows idle

@@ -3,6 +3,7 @@ package display
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/nsdive/nsdive/inspect"
 )
@@ -15,7 +16,8 @@ import (
 //	pid 12  thread of 11 in 11's namespaces (not a row of its own)
 //	pid 20  unreadable
 //
-// and net 30 held by a bind mount only.
+// and net 30 held by a bind mount only, in nsdive's mount namespace 40 and
+// in 41.
 func fakeHost() *inspect.Snapshot {
 	id := func(ino uint64) inspect.NamespaceID { return inspect.NamespaceID{Dev: 4, Ino: ino} }
 	set := func(user, net, pid uint64) inspect.NamespaceSet {
@@ -31,14 +33,12 @@ func fakeHost() *inspect.Snapshot {
 		{PID: 12, TGID: 11, PPID: 10, Comm: "sh", UID: 1000, Namespaces: set(11, 12, 13)},
 		{PID: 20, TGID: 20, PPID: 1, Comm: "secret", UID: -1},
 	}
-	snap := &inspect.Snapshot{
-		ProcRoot:   "/proc",
-		Processes:  make(map[int]*inspect.Process),
-		Namespaces: make(map[inspect.NamespaceID]*inspect.Namespace),
-		Initial:    set(1, 2, 3),
-		InitialPID: 1,
-		Unreadable: inspect.Unreadable{Processes: 1, Links: 10},
-	}
+	self := set(1, 2, 3)
+	self[inspect.LinkMnt] = id(40)
+	snap := inspect.NewSnapshot(time.Time{}, self)
+	snap.ProcRoot = "/proc"
+	snap.Initial, snap.InitialPID = set(1, 2, 3), 1
+	snap.Unreadable = inspect.Unreadable{Processes: 1, Links: 10}
 	for _, p := range procs {
 		snap.Processes[p.PID] = p
 	}
@@ -182,7 +182,7 @@ func TestRowValues(t *testing.T) {
 		{30, "USER", nil},
 		{30, "PATH", "/run/netns/blue"},
 		{30, "NSFS", "/run/netns/blue"},
-		{30, "HOLDERS", "mount:/run/netns/blue,mount:/run/netns/blue"},
+		{30, "HOLDERS", "mount:/run/netns/blue,mount:/run/netns/blue@mnt:41"},
 		{30, "NETNSID", 0},
 	}
 	for _, tt := range tests {
@@ -192,6 +192,22 @@ func TestRowValues(t *testing.T) {
 	}
 	if got := row(30).Text("PID"); got != "" {
 		t.Errorf("the text of a nil value is %q, want empty", got)
+	}
+}
+
+// TestMountElsewhere checks a namespace bound only in another mount
+// namespace: its path is nothing in nsdive's, so NSFS and PATH leave it
+// out, and HOLDERS names the mount namespace it is in.
+func TestMountElsewhere(t *testing.T) {
+	snap := fakeHost()
+	ns := &inspect.Namespace{ID: inspect.NamespaceID{Dev: 4, Ino: 31}, Type: inspect.Net, OwnerUID: -1, NetNSID: -1,
+		Holders: []inspect.Holder{{Kind: inspect.HeldByMount, Path: "/run/netns/red", MountNS: inspect.NamespaceID{Dev: 4, Ino: 41}}}}
+	snap.Namespaces[ns.ID] = ns
+	r := NewRows(snap, []*inspect.Namespace{ns})[0]
+	for col, want := range map[string]any{"PATH": nil, "NSFS": nil, "HOLDERS": "mount:/run/netns/red@mnt:41"} {
+		if got := r.Value(col); got != want {
+			t.Errorf("%s = %#v, want %#v", col, got, want)
+		}
 	}
 }
 

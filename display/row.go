@@ -50,7 +50,7 @@ func (r *Row) Value(col string) any {
 		if p != nil {
 			return fmt.Sprintf("%s/%d/ns/%s", r.Snap.ProcRoot, p.PID, inspect.LinkOf(ns.Type).Name())
 		}
-		if paths := ns.MountPaths(); len(paths) > 0 {
+		if paths := r.Snap.NSFSPaths(ns); len(paths) > 0 {
 			return paths[0]
 		}
 		return nil
@@ -62,7 +62,7 @@ func (r *Row) Value(col string) any {
 		}
 		return ns.NetNSID
 	case "NSFS":
-		if paths := ns.MountPaths(); len(paths) > 0 {
+		if paths := r.Snap.NSFSPaths(ns); len(paths) > 0 {
 			return strings.Join(paths, ",")
 		}
 		return nil
@@ -76,7 +76,7 @@ func (r *Row) Value(col string) any {
 		}
 		parts := make([]string, len(ns.Holders))
 		for i, h := range ns.Holders {
-			parts[i] = h.String()
+			parts[i] = r.Snap.HolderLabel(h)
 		}
 		return strings.Join(parts, ",")
 	case "CONTAINER":

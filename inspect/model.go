@@ -296,26 +296,43 @@ func (s *Snapshot) SortedProcesses() []*Process {
 	return out
 }
 
-// String describes the holder as "mount:/run/netns/blue", "fd:PID/FD",
-// "socket:PID/FD" or "for_children:PID".
+// String describes the holder as "mount:/run/netns/blue@mnt:4026532246"
+// (the path, then the mount namespace it is mounted in, when known),
+// "fd:PID/FD", "socket:PID/FD" or "for_children:PID". Snapshot.HolderLabel
+// leaves out the mount namespace where it is the reader's.
 func (h Holder) String() string {
 	switch h.Kind {
 	case HeldByMount:
-		return "mount:" + h.Path
+		if h.MountNS.IsZero() {
+			return "mount:" + h.Path
+		}
+		return fmt.Sprintf("mount:%s@mnt:%d", h.Path, h.MountNS.Ino)
 	case HeldForChildren:
 		return fmt.Sprintf("for_children:%d", h.PID)
 	}
 	return fmt.Sprintf("%s:%d/%d", h.Kind, h.PID, h.FD)
 }
 
-// MountPaths lists the mount points of the nsfs bind mounts that hold the
-// namespace, each once.
-func (n *Namespace) MountPaths() []string {
+// HolderLabel describes h as Holder.String does, but a bind mount in the
+// mount namespace of the program that took the snapshot as its path alone,
+// "mount:/run/netns/blue": that path resolves for whoever reads it there.
+// One in another mount namespace keeps the "@mnt:INODE" that says where
+// the path is: in nsdive's own it may not exist, or be an ordinary file.
+func (s *Snapshot) HolderLabel(h Holder) string {
+	if h.Kind == HeldByMount && h.MountNS == s.self[LinkMnt] {
+		return "mount:" + h.Path
+	}
+	return h.String()
+}
+
+// NSFSPaths lists, each once, the mount points of the nsfs bind mounts that
+// hold ns in the mount namespace of the program that took the snapshot, as
+// lsns's NSFS column lists those in its own: the paths that resolve there.
+// Bind mounts in other mount namespaces are in ns.Holders, with theirs.
+func (s *Snapshot) NSFSPaths(ns *Namespace) []string {
 	var paths []string
-	for _, h := range n.Holders {
-		// A mount namespace copied from another carries the same bind
-		// mount; the path is listed once.
-		if h.Kind == HeldByMount && !slices.Contains(paths, h.Path) {
+	for _, h := range ns.Holders {
+		if h.Kind == HeldByMount && h.MountNS == s.self[LinkMnt] && !slices.Contains(paths, h.Path) {
 			paths = append(paths, h.Path)
 		}
 	}

@@ -41,7 +41,9 @@ type Options struct {
 	// BindMounts finds namespaces held by nsfs bind mounts, reading the
 	// mountinfo of every mount namespace for them.
 	BindMounts bool
-	// FDs finds namespaces held by open descriptors and by sockets.
+	// FDs finds namespaces held by open descriptors and by sockets,
+	// reading every process's descriptor links in the process pass (see
+	// findDescriptors for what that costs).
 	FDs bool
 	// Mounts keeps the mount table of every mount namespace.
 	Mounts bool

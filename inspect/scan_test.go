@@ -179,8 +179,8 @@ func TestScanBindMountedNetns(t *testing.T) {
 			if !holderAt(ns, path, self) {
 				t.Errorf("holders = %v, want a mount at %s in mount namespace %v", ns.Holders, path, self)
 			}
-			if paths := ns.MountPaths(); !slices.Contains(paths, path) {
-				t.Errorf("MountPaths = %v, want %s among them", paths, path)
+			if paths := snap.NSFSPaths(ns); !slices.Contains(paths, path) {
+				t.Errorf("NSFSPaths = %v, want %s among them", paths, path)
 			}
 			if without := mustScan(t, Options{}); without.Namespaces[id] != nil {
 				t.Errorf("without BindMounts the namespace bound at %s is in the snapshot", path)
