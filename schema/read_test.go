@@ -72,7 +72,7 @@ func TestReadFixture(t *testing.T) {
 	blue := ns(4026532300)
 	wantHolders := []inspect.Holder{{Kind: inspect.HeldByMount, Path: "/run/netns/blue", MountNS: id(4026531832)}, {Kind: inspect.HeldByFD, PID: 500, FD: 3}}
 	if !slices.Equal(pids(blue.Processes), []int{502}) || blue.NumProcs() != 0 || blue.Lowest().PID != 502 ||
-		!slices.Equal(blue.Holders, wantHolders) || blue.NetNSID != 0 || !slices.Equal(blue.MountPaths(), []string{"/run/netns/blue"}) {
+		!slices.Equal(blue.Holders, wantHolders) || blue.NetNSID != 0 || !slices.Equal(snap.NSFSPaths(blue), []string{"/run/netns/blue"}) {
 		t.Errorf("netns blue read as %+v", blue)
 	}
 	if ifc := blue.Details.Net.Interfaces[1]; ifc.Name != "veth0" || ifc.Peer == nil || *ifc.Peer != (inspect.PeerRef{Namespace: id(4026531833), Index: 7, Name: "veth-host"}) {
