@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -114,7 +115,7 @@ func runList(args []string, stdout, stderr io.Writer) error {
 		}
 		opts = inspect.Everything()
 	}
-	snap, err := inspect.Scan(opts)
+	snap, err := inspect.Scan(context.Background(), opts)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -26,7 +27,7 @@ func runMounts(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
-	snap, err := inspect.Scan(inspect.Options{Lazy: true, Mounts: true})
+	snap, err := inspect.Scan(context.Background(), inspect.Options{Lazy: true, Mounts: true})
 	if err != nil {
 		return err
 	}

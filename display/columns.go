@@ -91,7 +91,7 @@ func ScanOptions(cols []string, relation Relation) inspect.Options {
 		opts.Hierarchy = true
 	}
 	if slices.Contains(cols, "NETNSID") {
-		opts.Details = true
+		opts.NetNSID = true
 	}
 	if slices.Contains(cols, "CONTAINER") {
 		opts.Cgroups = true

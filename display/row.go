@@ -28,13 +28,16 @@ func NewRows(snap *inspect.Snapshot, nss []*inspect.Namespace) []*Row {
 }
 
 // Fill reads what the rows' representatives need beyond a lazy scan
-// (parent, command line).
+// (parent, command line) and points the rows at the filled copies; the
+// snapshot itself is left as it was.
 func Fill(snap *inspect.Snapshot, rows []*Row) {
 	reps := make([]*inspect.Process, len(rows))
 	for i, r := range rows {
 		reps[i] = r.Rep
 	}
-	snap.Fill(reps)
+	for i, p := range snap.Fill(reps) {
+		rows[i].Rep = p
+	}
 }
 
 // Value returns the cell of column col as JSON carries it: a number, a

@@ -10,7 +10,8 @@ import (
 // errNoMember says a detail can be read only through a member process.
 var errNoMember = errors.New("no process is in it to read it through")
 
-// scanDetails reads what is inside every namespace. Files under
+// scanDetails reads what is inside every namespace of the types
+// Options.Details asks for, until the scan is cancelled. Files under
 // /proc/PID are enough for user, time and cgroup namespaces; uts, ipc and
 // net namespaces are read from inside, through their opened nsfs file.
 func (sc *scanner) scanDetails(snap *Snapshot) {
@@ -23,50 +24,60 @@ func (sc *scanner) scanDetails(snap *Snapshot) {
 		}
 	}()
 	for _, ns := range snap.SortedNamespaces() {
-		var err error
-		switch ns.Type {
-		case User, Time, Cgroup:
-			err = sc.readMemberDetails(snap, ns)
-		case UTS, IPC, Net:
-			var fd int
-			if fd, err = openNamespace(snap, ns); err != nil {
-				break
-			}
-			path := fmt.Sprintf("/proc/self/fd/%d", fd)
-			switch ns.Type {
-			case UTS:
-				ns.Details.UTS, err = readUTS(path)
-			case IPC:
-				ns.Details.IPC, err = readIPC(path)
-			case Net:
-				if ns.Details.Net, err = readNet(path); err == nil {
-					nets[ns.ID] = ns.Details.Net
-					netPaths[ns.ID] = path
-					keep = append(keep, fd)
-					continue
-				}
-			}
-			unix.Close(fd)
+		if !sc.opts.Details.Has(ns.Type) {
+			continue
 		}
+		if sc.ctx.Err() != nil {
+			return
+		}
+		fd, err := sc.readDetails(snap, ns)
 		if err != nil {
 			ns.Details.Err = err
 			sc.unreadableOther.Add(1)
+			continue
 		}
-	}
-	// Listing a namespace's links can make the kernel assign ids to the
-	// namespaces of remote veth peers, so the ids are read after every
-	// listing, as a later `ip netns list-id` or lsns would see them.
-	for id, path := range netPaths {
-		nsid, err := netnsIDOf(path)
-		if err != nil {
-			nsid = -1
+		if fd >= 0 {
+			nets[ns.ID] = ns.Details.Net
+			netPaths[ns.ID] = fdPath(fd)
+			keep = append(keep, fd)
 		}
-		snap.Namespaces[id].NetNSID = nsid
 	}
 	if err := resolveVethPeers(nets, netPaths); err != nil {
 		sc.unreadableOther.Add(1)
 	}
 }
+
+// readDetails reads what is inside ns into ns.Details. For a network
+// namespace it returns the namespace's open nsfs file, which the caller
+// closes once veth peers are resolved; -1 otherwise.
+func (sc *scanner) readDetails(snap *Snapshot, ns *Namespace) (int, error) {
+	switch ns.Type {
+	case User, Time, Cgroup:
+		return -1, sc.readMemberDetails(snap, ns)
+	case UTS, IPC, Net:
+		fd, err := openNamespace(snap, ns)
+		if err != nil {
+			return -1, err
+		}
+		path := fdPath(fd)
+		switch ns.Type {
+		case UTS:
+			ns.Details.UTS, err = readUTS(path)
+		case IPC:
+			ns.Details.IPC, err = readIPC(path)
+		case Net:
+			if ns.Details.Net, err = readNet(path); err == nil {
+				return fd, nil
+			}
+		}
+		unix.Close(fd)
+		return -1, err
+	}
+	return -1, nil
+}
+
+// fdPath is the path that opens what descriptor fd of this process is.
+func fdPath(fd int) string { return fmt.Sprintf("/proc/self/fd/%d", fd) }
 
 // readMemberDetails reads a user, time or cgroup namespace's details from
 // the /proc files of its lowest member process (for time, see

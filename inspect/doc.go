@@ -16,5 +16,18 @@
 //     internal/inside, whose doc states the thread rules: a thread that
 //     joined another namespace is thrown away, never the main thread, and
 //     mount and user namespaces are never joined.
+//   - A snapshot is not changed once Scan returns, so that a long-running
+//     program can show one while it takes the next: Fill,
+//     RefreshProcess and RefreshNamespace return new values, and Diff
+//     compares two snapshots. Scan stops when its context is cancelled.
+//   - What was not read is marked so, never left as a zero that looks
+//     read: Process.Read, Snapshot.Parts and Snapshot.DetailTypes.
+//   - Every list is in a fixed order: processes by pid, holders by
+//     compareHolders, namespaces and processes through SortedNamespaces
+//     and SortedProcesses.
+//   - A process is identified by its pid and start time (ProcessKey). A
+//     lazy scan, for a one-shot command, leaves the start time to Fill; a
+//     long-running program scans without Options.Lazy, one stat file more
+//     per process, and gets complete keys for every process.
 //   - No terminal code: the CLI and the explorer format what this returns.
 package inspect

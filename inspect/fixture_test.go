@@ -12,7 +12,7 @@ import (
 // process in its own network namespace, a thread in another, a process
 // with a broken stat file and one with garbled links.
 func TestScanFixtureTree(t *testing.T) {
-	snap, err := Scan(Options{ProcRoot: "testdata/proctree", Threads: true, Workers: 3})
+	snap, err := Scan(t.Context(), Options{ProcRoot: "testdata/proctree", Threads: true, Workers: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestScanFixtureTree(t *testing.T) {
 // TestScanLazyThenFill scans the fixture lazily, which reads only links and
 // owners (and stat for pids 1 and 2), then fills in one process.
 func TestScanLazyThenFill(t *testing.T) {
-	snap, err := Scan(Options{ProcRoot: "testdata/proctree", Lazy: true, Threads: true})
+	snap, err := Scan(t.Context(), Options{ProcRoot: "testdata/proctree", Lazy: true, Threads: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +71,11 @@ func TestScanLazyThenFill(t *testing.T) {
 		t.Errorf("initial namespaces from pid %d, want 2: pids 1 and 2 are read in full", snap.InitialPID)
 	}
 	p := snap.Processes[7]
-	if p == nil || p.Comm != "" || p.StartTime != 0 {
-		t.Fatalf("pid 7 after a lazy scan = %+v, want no stat fields", p)
+	if p == nil || p.Comm != "" || p.StartTime != 0 || p.Has(FieldStat) || p.Has(FieldNSpid) || p.Has(FieldCmdline) {
+		t.Fatalf("pid 7 after a lazy scan = %+v, want no stat fields, none marked read", p)
+	}
+	if key := p.Key(); key != (ProcessKey{PID: 7}) {
+		t.Errorf("pid 7's key before Fill = %+v, want the pid alone", key)
 	}
 	if thread := snap.Processes[9]; thread == nil || thread.TGID != 8 {
 		t.Errorf("task 9 = %+v, want a thread of 8 found by a lazy scan", thread)
@@ -80,34 +83,44 @@ func TestScanLazyThenFill(t *testing.T) {
 	if snap.Processes[10] == nil {
 		t.Error("pid 10 missing: a lazy scan does not read its broken stat, so it should be listed")
 	}
-	// pid 7 stands for two namespaces here: Fill must fill it once (the
-	// race detector watches).
-	snap.Fill([]*Process{p, nil, p, snap.Processes[8], p})
-	if p.Comm != "sleep (in net)" || p.PPID != 2 || p.State != 'S' || p.StartTime != 700 {
-		t.Errorf("pid 7 after Fill = %+v, want comm %q, ppid 2, state S, start time 700", p, "sleep (in net)")
+	// pid 7 stands for two namespaces here: Fill must fill it once, into
+	// one copy.
+	filled := snap.Fill([]*Process{p, nil, p, snap.Processes[8], p})
+	if len(filled) != 5 || filled[1] != nil || filled[0] != filled[2] || filled[0] != filled[4] || filled[0] == p {
+		t.Fatalf("Fill returned %v, want one new copy of pid 7 at 0, 2 and 4 and nil at 1", filled)
 	}
-	if want := []string{"sleep", "infinity"}; !slices.Equal(p.Cmdline, want) {
-		t.Errorf("pid 7's command line after Fill = %q, want %q", p.Cmdline, want)
+	if p.Comm != "" || p.Read != 0 || snap.Processes[7] != p {
+		t.Errorf("Fill changed the snapshot's pid 7: %+v", p)
+	}
+	got := filled[0]
+	if got.Comm != "sleep (in net)" || got.PPID != 2 || got.State != 'S' || got.StartTime != 700 {
+		t.Errorf("pid 7 after Fill = %+v, want comm %q, ppid 2, state S, start time 700", got, "sleep (in net)")
+	}
+	if want := []string{"sleep", "infinity"}; !slices.Equal(got.Cmdline, want) {
+		t.Errorf("pid 7's command line after Fill = %q, want %q", got.Cmdline, want)
+	}
+	if !got.Has(FieldStat|FieldNSpid|FieldCmdline) || got.Key() != (ProcessKey{PID: 7, StartTime: 700}) {
+		t.Errorf("pid 7 after Fill: read %b, key %+v; want all read and key 7@700", got.Read, got.Key())
 	}
 }
 
 // TestFillDropsReusedPID fills a lazily scanned process whose pid now names
 // a process started after the scan: Fill must not take its stat.
 func TestFillDropsReusedPID(t *testing.T) {
-	snap, err := Scan(Options{ProcRoot: "testdata/proctree", Lazy: true})
+	snap, err := Scan(t.Context(), Options{ProcRoot: "testdata/proctree", Lazy: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := snap.Processes[7]
 	snap.scannedBy = 600 // the fixture's pid 7 started at tick 700
-	snap.Fill([]*Process{p})
-	if p.Comm != "" || p.PPID != 0 {
-		t.Errorf("Fill took the stat of a process started after the scan: %+v", p)
+	got := snap.Fill([]*Process{p})[0]
+	if got.Comm != "" || got.PPID != 0 || got.Has(FieldStat) {
+		t.Errorf("Fill took the stat of a process started after the scan: %+v", got)
 	}
 }
 
 func TestScanWithoutThreads(t *testing.T) {
-	snap, err := Scan(Options{ProcRoot: "testdata/proctree"})
+	snap, err := Scan(t.Context(), Options{ProcRoot: "testdata/proctree"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +130,7 @@ func TestScanWithoutThreads(t *testing.T) {
 }
 
 func TestScanMissingRoot(t *testing.T) {
-	if _, err := Scan(Options{ProcRoot: "testdata/no-such-proc"}); err == nil {
+	if _, err := Scan(t.Context(), Options{ProcRoot: "testdata/no-such-proc"}); err == nil {
 		t.Error("Scan of a missing proc root succeeded")
 	}
 }
@@ -142,7 +155,7 @@ func TestInitialNamespacesWithoutPID1Or2(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.tree, func(t *testing.T) {
-			snap, err := Scan(Options{ProcRoot: filepath.Join("testdata", tt.tree)})
+			snap, err := Scan(t.Context(), Options{ProcRoot: filepath.Join("testdata", tt.tree)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,9 @@ import (
 // namespace between two others, say) are added as they are found.
 func (sc *scanner) scanHierarchy(snap *Snapshot) {
 	for _, ns := range snap.SortedNamespaces() {
+		if sc.ctx.Err() != nil {
+			return
+		}
 		fd, err := openNamespace(snap, ns)
 		if err != nil {
 			sc.unreadableOther.Add(1)

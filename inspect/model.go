@@ -8,13 +8,16 @@ import (
 
 // Process is one task seen in /proc: a process, or a thread whose
 // namespaces differ from its thread-group leader's.
+//
+// A field that a scan may leave out is valid only when Read has its Field:
+// a lazy scan leaves PPID 0 and Comm empty, which Has(FieldStat) tells
+// apart from a process whose parent is outside the scanner's view.
 type Process struct {
 	PID  int // the task id in the scanner's pid namespace
 	TGID int // the thread-group leader; equal to PID for a process
 	PPID int
 	Comm string
-	// Cmdline is the argument vector; nil when not read (see
-	// Options.Cmdline) and empty for kernel threads.
+	// Cmdline is the argument vector; empty for kernel threads.
 	Cmdline []string
 	// UID owns the process's /proc directory, as lsns's UID column: the
 	// effective uid, or root for a process that is not dumpable; -1 when
@@ -22,20 +25,53 @@ type Process struct {
 	UID   int
 	State byte
 	// StartTime is the start time in clock ticks after boot; a pid whose
-	// start time changes during a scan was reused and is dropped.
+	// start time changes during a scan was reused and is dropped. With
+	// the PID it identifies the process (see Key).
 	StartTime uint64
 	// NSpid is the pid in each pid namespace from the scanner's down to
-	// the process's own; nil when not read or inside the scanner's.
+	// the process's own; nil inside the scanner's.
 	NSpid      []int
 	Namespaces NamespaceSet
 	// Cgroup is the process's cgroup path (cgroup v2, or v1's
 	// name=systemd hierarchy); empty when not read.
 	Cgroup    string
 	Container *Container
+	// Read says which of the fields above were read.
+	Read Fields
+}
 
-	// lazy is true while PPID, Comm, State, StartTime and NSpid wait for
-	// Snapshot.Fill (see Options.Lazy).
-	lazy bool
+// Fields names groups of a Process's fields that a scan reads only when
+// asked (see Options), and Snapshot.Fill completes.
+type Fields uint8
+
+// The groups of fields of a Process that may be left unread.
+const (
+	FieldStat    Fields = 1 << iota // PPID, Comm, State, StartTime (Options.Lazy leaves them out)
+	FieldNSpid                      // NSpid (Options.Lazy leaves it out)
+	FieldCmdline                    // Cmdline (Options.Cmdline reads it)
+	FieldCgroup                     // Cgroup and Container (Options.Cgroups reads them outside the initial namespaces)
+)
+
+// Has reports whether every field of f was read.
+func (p *Process) Has(f Fields) bool { return p.Read&f == f }
+
+// ProcessKey identifies a process across snapshots: a pid can be reused,
+// a pid with its start time cannot. StartTime is zero when the scan did
+// not read it (a lazy scan; see Process.Key).
+type ProcessKey struct {
+	PID       int
+	StartTime uint64
+}
+
+// Key returns the process's identity. It is complete only when the start
+// time was read (Has(FieldStat)): a scan without Options.Lazy reads it for
+// every process, at the price of one stat file each; a lazy scan leaves
+// it for Snapshot.Fill, and a key without it matches by pid alone.
+func (p *Process) Key() ProcessKey {
+	if !p.Has(FieldStat) {
+		return ProcessKey{PID: p.PID}
+	}
+	return ProcessKey{PID: p.PID, StartTime: p.StartTime}
 }
 
 // IsThread reports whether the task is a thread rather than a process.
@@ -94,14 +130,16 @@ type Namespace struct {
 	Owner    NamespaceID
 	OwnerUID int // uid that created a user namespace; -1 when unknown
 	// NetNSID is the id the scanner's network namespace uses for this
-	// one (ip netns list-id); -1 when none is assigned.
+	// one (ip netns list-id); -1 when none is assigned or when it was not
+	// read (Snapshot.Has(PartNetNSID) tells).
 	NetNSID   int
 	Container *Container
 	Details   Details
 }
 
 // Details is what can be seen inside a namespace; only the part for the
-// namespace's type is set, and only when Options.Details is on.
+// namespace's type is set, and only when Options.Details has the type
+// (Snapshot.HasDetails tells): a nil part with a nil Err was not asked for.
 type Details struct {
 	UTS    *UTSInfo
 	Net    *NetInfo
@@ -234,7 +272,13 @@ type Snapshot struct {
 	// namespaces.
 	PeerGroups map[int][]MountRef
 	Unreadable Unreadable
+	// Parts says which optional parts the scan read, DetailTypes the
+	// types whose details it read: a missing holder, owner or netnsid
+	// means none only where its part was read.
+	Parts       Part
+	DetailTypes TypeSet
 
+	opts      Options      // what the scan was asked to read, for refreshes
 	self      NamespaceSet // the scanner's own namespaces
 	scannedBy uint64       // boot time in clock ticks when the scan ended
 }
@@ -259,6 +303,26 @@ func NewSnapshot(taken time.Time, self NamespaceSet) *Snapshot {
 // Self returns the namespaces of the program that took the snapshot, as it
 // saw them then.
 func (s *Snapshot) Self() NamespaceSet { return s.self }
+
+// Part is an optional part of a snapshot, read when Options ask for it.
+type Part uint8
+
+// The optional parts of a snapshot.
+const (
+	PartMountHolders Part = 1 << iota // HeldByMount holders (Options.BindMounts or Mounts)
+	PartFDHolders                     // HeldByFD and HeldBySocket holders (Options.FDs)
+	PartForChildren                   // HeldForChildren holders (Options.ForChildren)
+	PartHierarchy                     // Parent, Owner, OwnerUID (Options.Hierarchy)
+	PartContainers                    // Namespace.Container (Options.Cgroups)
+	PartNetNSID                       // Namespace.NetNSID (Options.NetNSID)
+)
+
+// Has reports whether the scan read every part of p.
+func (s *Snapshot) Has(p Part) bool { return s.Parts&p == p }
+
+// HasDetails reports whether the scan read the details of namespaces of
+// type t.
+func (s *Snapshot) HasDetails(t Type) bool { return s.DetailTypes.Has(t) }
 
 // Unreadable counts what a scan could not read, usually for lack of
 // permission.

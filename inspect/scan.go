@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -49,10 +50,14 @@ type Options struct {
 	Mounts bool
 	// Hierarchy asks the kernel for parent and owner namespaces.
 	Hierarchy bool
-	// Details reads what is inside each namespace (see Details). It
-	// implies ForChildren: a time namespace's offsets can be read only
-	// through a process whose time_for_children it is.
-	Details bool
+	// Details reads what is inside the namespaces of these types (see
+	// Details); each type costs only for its own namespaces. Time implies
+	// ForChildren: a time namespace's offsets can be read only through a
+	// process whose time_for_children it is.
+	Details TypeSet
+	// NetNSID reads the id the scanner's network namespace gives each
+	// network namespace (Namespace.NetNSID), without entering any.
+	NetNSID bool
 	// Workers is how many goroutines read /proc; GOMAXPROCS when zero.
 	Workers int
 }
@@ -60,21 +65,23 @@ type Options struct {
 // Everything returns options that read the whole snapshot.
 func Everything() Options {
 	return Options{Cmdline: true, ForChildren: true, Threads: true, Cgroups: true,
-		BindMounts: true, FDs: true, Mounts: true, Hierarchy: true, Details: true}
+		BindMounts: true, FDs: true, Mounts: true, Hierarchy: true, Details: AllTypes, NetNSID: true}
 }
 
-// Scan reads /proc and returns a snapshot of the host's namespaces.
-func Scan(opts Options) (*Snapshot, error) {
+// Scan reads /proc and returns a snapshot of the host's namespaces. It
+// stops early and returns ctx.Err() when ctx is cancelled: between its
+// steps, between processes and between namespaces.
+func Scan(ctx context.Context, opts Options) (*Snapshot, error) {
 	if opts.ProcRoot == "" {
 		opts.ProcRoot = "/proc"
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	if opts.Details {
+	if opts.Details.Has(Time) {
 		opts.ForChildren = true
 	}
-	sc, err := newScanner(opts)
+	sc, err := newScanner(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -89,16 +96,45 @@ func Scan(opts Options) (*Snapshot, error) {
 		if err := src.find(sc, snap); err != nil {
 			return nil, err
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 	}
-	if opts.Hierarchy {
-		sc.scanHierarchy(snap)
+	snap.opts = opts
+	for _, part := range []struct {
+		on   bool
+		part Part
+	}{
+		{opts.BindMounts || opts.Mounts, PartMountHolders},
+		{opts.FDs, PartFDHolders},
+		{opts.ForChildren, PartForChildren},
+	} {
+		if part.on {
+			snap.Parts |= part.part
+		}
 	}
-	if opts.Cgroups {
-		attachContainers(snap)
+	steps := []struct {
+		on   bool
+		part Part
+		run  func()
+	}{
+		{opts.Hierarchy, PartHierarchy, func() { sc.scanHierarchy(snap) }},
+		{opts.Cgroups, PartContainers, func() { attachContainers(snap) }},
+		{opts.Details != 0, 0, func() { sc.scanDetails(snap) }},
+		{opts.NetNSID, PartNetNSID, func() { sc.scanNetNSIDs(snap) }},
 	}
-	if opts.Details {
-		sc.scanDetails(snap)
+	for _, step := range steps {
+		if !step.on {
+			continue
+		}
+		step.run()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		snap.Parts |= step.part
 	}
+	snap.DetailTypes = opts.Details
+	sortHolders(snap)
 	snap.Unreadable.Links += int(sc.unreadableLinks.Load())
 	snap.Unreadable.Other += int(sc.unreadableOther.Load())
 	return snap, nil
@@ -106,6 +142,7 @@ func Scan(opts Options) (*Snapshot, error) {
 
 // scanner holds what every step of one scan shares.
 type scanner struct {
+	ctx      context.Context
 	opts     Options
 	nsfsDev  uint64
 	self     NamespaceSet     // the scanner's own namespaces
@@ -123,8 +160,8 @@ type scanner struct {
 	unreadableOther atomic.Int64
 }
 
-func newScanner(opts Options) (*scanner, error) {
-	sc := &scanner{opts: opts}
+func newScanner(ctx context.Context, opts Options) (*scanner, error) {
+	sc := &scanner{ctx: ctx, opts: opts}
 	sc.srcs = sc.sources()
 	for l := Link(0); l < NumLinks; l++ {
 		sc.linkPath[l] = []byte("ns/" + l.Name() + "\x00")
@@ -182,6 +219,9 @@ func (sc *scanner) findProcesses(snap *Snapshot) error {
 	sc.workers = make([]scanWorker, sc.opts.Workers)
 	parallel(len(pids), sc.opts.Workers, func(worker, i int) {
 		w := &sc.workers[worker]
+		if sc.ctx.Err() != nil {
+			return
+		}
 		if w.buf == nil {
 			w.buf = make([]byte, 4096)
 		}
@@ -211,14 +251,17 @@ func (sc *scanner) readProcess(w *scanWorker, pid int) {
 	if !ok {
 		return
 	}
-	if full && p.Namespaces[LinkPID] != sc.self[LinkPID] {
-		sc.readStatus(dirfd, p, &w.buf)
+	if full && (p.Namespaces[LinkPID] == sc.self[LinkPID] || sc.readStatus(dirfd, p, &w.buf)) {
+		p.Read |= FieldNSpid
 	}
 	if sc.opts.Cgroups && p.Namespaces != sc.self {
 		sc.readCgroup(dirfd, p, &w.buf)
 	}
 	if sc.opts.Cmdline {
-		p.Cmdline, _ = readCmdlineAt(dirfd, "cmdline", &w.buf)
+		var err error
+		if p.Cmdline, err = readCmdlineAt(dirfd, "cmdline", &w.buf); err == nil {
+			p.Read |= FieldCmdline
+		}
 	}
 	for _, src := range sc.srcs {
 		if src.visit != nil {
@@ -236,7 +279,7 @@ func (sc *scanner) readProcess(w *scanWorker, pid int) {
 // gone; multiThreaded is true unless the task is the only thread of its
 // process.
 func (sc *scanner) readTask(dirfd int, prefix string, pid int, full bool, buf *[]byte) (p *Process, multiThreaded, ok bool) {
-	p = &Process{PID: pid, TGID: pid, UID: -1, lazy: !full}
+	p = &Process{PID: pid, TGID: pid, UID: -1}
 	if full {
 		data, err := readRecordAt(dirfd, prefix+"stat", buf)
 		if err != nil {
@@ -247,6 +290,7 @@ func (sc *scanner) readTask(dirfd int, prefix string, pid int, full bool, buf *[
 			return nil, false, false
 		}
 		p.PPID, p.Comm, p.State, p.StartTime = st.PPID, st.Comm, st.State, st.StartTime
+		p.Read |= FieldStat
 	}
 	// The owner of a process's task directory is the owner of the
 	// process, and its link count is two plus the number of threads.
@@ -301,12 +345,13 @@ func (sc *scanner) readThreads(w *scanWorker, dirfd int, leader *Process) {
 		if err != nil || tid == leader.PID {
 			continue
 		}
-		t, _, ok := sc.readTask(dirfd, "task/"+name+"/", tid, !leader.lazy, &w.buf)
+		t, _, ok := sc.readTask(dirfd, "task/"+name+"/", tid, leader.Has(FieldStat), &w.buf)
 		if !ok || t.Namespaces == leader.Namespaces {
 			continue
 		}
 		t.TGID = leader.PID
 		t.NSpid = leader.NSpid
+		t.Read |= leader.Read & FieldNSpid
 		w.tasks = append(w.tasks, t)
 	}
 }
@@ -346,14 +391,17 @@ func (sc *scanner) visitMountTable(w *scanWorker, dirfd int, p *Process) {
 // readStatus adds what only /proc/PID/status has: the pid in each nested
 // pid namespace. It is read only for processes outside the scanner's pid
 // namespace, where it says something the pid does not.
-func (sc *scanner) readStatus(dirfd int, p *Process, buf *[]byte) {
+func (sc *scanner) readStatus(dirfd int, p *Process, buf *[]byte) bool {
 	data, err := readRecordAt(dirfd, "status", buf)
 	if err != nil {
-		return
+		return false
 	}
-	if st, err := parseStatus(data); err == nil {
-		p.NSpid = st.NSpid
+	st, err := parseStatus(data)
+	if err != nil {
+		return false
 	}
+	p.NSpid = st.NSpid
+	return true
 }
 
 // readCgroup adds the process's cgroup and the container it suggests. It
@@ -367,6 +415,7 @@ func (sc *scanner) readCgroup(dirfd int, p *Process, buf *[]byte) {
 	if path, err := parseCgroup(data); err == nil {
 		p.Cgroup = path
 		p.Container = containerFromCgroup(path)
+		p.Read |= FieldCgroup
 	}
 }
 

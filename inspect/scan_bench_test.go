@@ -17,6 +17,8 @@ func BenchmarkScan(b *testing.B) {
 		opts Options
 	}{
 		{"list", Options{Lazy: true, BindMounts: true, Threads: true}},
+		// What a long-running program pays for a complete Process.Key.
+		{"list-with-keys", Options{BindMounts: true, Threads: true}},
 		{"everything", Everything()},
 	}
 	for _, bm := range benchmarks {
@@ -24,7 +26,7 @@ func BenchmarkScan(b *testing.B) {
 			var snap *Snapshot
 			for b.Loop() {
 				var err error
-				if snap, err = Scan(bm.opts); err != nil {
+				if snap, err = Scan(b.Context(), bm.opts); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -49,7 +49,7 @@ func nsOf(pid int, typ Type) NamespaceID { return NamespaceID(nstest.IDOf(pid, t
 // mustScan runs Scan and fails the test on error.
 func mustScan(t *testing.T, opts Options) *Snapshot {
 	t.Helper()
-	snap, err := Scan(opts)
+	snap, err := Scan(t.Context(), opts)
 	if err != nil {
 		t.Fatalf("Scan(%+v): %v", opts, err)
 	}

@@ -111,7 +111,7 @@ func TestScanNestedNamespaces(t *testing.T) {
 	})
 
 	t.Run("details", func(t *testing.T) {
-		snap := mustScan(t, Options{Details: true})
+		snap := mustScan(t, Options{Details: AllTypes})
 		if uts := snap.Namespaces[n.ns[UTS]].Details; uts.UTS == nil || uts.UTS.Hostname != "nsdive-t" {
 			t.Errorf("uts details = %+v (%v), want hostname nsdive-t", uts.UTS, uts.Err)
 		}
@@ -294,7 +294,7 @@ func TestScanUserNamespaceMaps(t *testing.T) {
 					t.Fatalf("write %s: %v", file, err)
 				}
 			}
-			snap := mustScan(t, Options{Details: true})
+			snap := mustScan(t, Options{Details: TypesOf(User)})
 			ns := snap.Namespaces[id]
 			if ns == nil {
 				t.Fatalf("user namespace %v missing", id)
@@ -367,7 +367,7 @@ func TestScanMovingSystem(t *testing.T) {
 	churn := nstest.Start(t, "sh", "-c", "while :; do /bin/true; done")
 	churn.WaitUntil(t, "the loop to run", func() bool { return nstest.Comm(churn.PID()) == "sh" })
 	for i := range 20 {
-		snap, err := Scan(Everything())
+		snap, err := Scan(t.Context(), Everything())
 		if err != nil {
 			t.Fatalf("scan %d: %v", i, err)
 		}

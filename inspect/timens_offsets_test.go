@@ -179,7 +179,7 @@ sleep 1000;`, unix.SYS_UNSHARE, unix.CLONE_NEWTIME)
 		t.Fatalf("probe %d in time namespace %v, for children %v: want two", probe, own, forChildren)
 	}
 	// Details alone must do: it reads the for-children links itself.
-	snap := mustScan(t, Options{Details: true})
+	snap := mustScan(t, Options{Details: TypesOf(Time)})
 	want := map[NamespaceID]time.Duration{own: 100 * time.Second, forChildren: 5000 * time.Second}
 	for id, monotonic := range want {
 		if ns := snap.Namespaces[id]; ns == nil || ns.Details.Time == nil || ns.Details.Time.Monotonic != monotonic {

@@ -26,6 +26,24 @@ const (
 // Types lists every namespace type.
 var Types = [...]Type{Cgroup, IPC, Mnt, Net, PID, Time, User, UTS}
 
+// TypeSet is a set of namespace types; the zero value is empty.
+type TypeSet uint16
+
+// AllTypes holds every namespace type.
+const AllTypes TypeSet = 1<<numTypes - 1
+
+// TypesOf returns the set of ts.
+func TypesOf(ts ...Type) TypeSet {
+	var s TypeSet
+	for _, t := range ts {
+		s |= 1 << t
+	}
+	return s
+}
+
+// Has reports whether t is in the set.
+func (s TypeSet) Has(t Type) bool { return s&(1<<t) != 0 }
+
 // typeTable holds each type's /proc name, CLONE_NEW* flag and the inode
 // number the kernel gives its initial namespace (enum init_ns_ino in
 // include/uapi/linux/nsfs.h). ipc, uts, user and pid have had fixed

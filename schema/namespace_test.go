@@ -22,7 +22,7 @@ func TestThreadsOnlyWhereLeaderIsNot(t *testing.T) {
 	threadNet := nstest.MustIDAt(t, fmt.Sprintf("/proc/self/task/%d/ns/net", tid))
 	mnt := nstest.MustIDAt(t, "/proc/self/ns/mnt")
 
-	snap, err := inspect.Scan(inspect.Options{Threads: true})
+	snap, err := inspect.Scan(t.Context(), inspect.Options{Threads: true})
 	if err != nil {
 		t.Fatal(err)
 	}

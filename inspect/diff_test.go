@@ -1,0 +1,198 @@
+package inspect
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/nsdive/nsdive/internal/nstest"
+)
+
+// TestDiffReusedPID: a pid whose start time changed between two snapshots
+// names a new process; one whose start time was not read is matched by
+// pid alone.
+func TestDiffReusedPID(t *testing.T) {
+	ns := NamespaceSet{LinkNet: {Dev: 1, Ino: 10}}
+	snap := func(procs ...*Process) *Snapshot {
+		s := &Snapshot{Processes: make(map[int]*Process), Namespaces: make(map[NamespaceID]*Namespace)}
+		for _, p := range procs {
+			s.Processes[p.PID] = p
+		}
+		return s
+	}
+	read := func(pid int, start uint64) *Process {
+		return &Process{PID: pid, TGID: pid, StartTime: start, Namespaces: ns, Read: FieldStat}
+	}
+	lazy := &Process{PID: 5, TGID: 5, Namespaces: ns}
+	got := Diff(snap(read(5, 100), read(6, 100)), snap(read(5, 200), read(6, 100)))
+	want := Changes{
+		ProcessesAppeared: []ProcessKey{{5, 200}},
+		ProcessesVanished: []ProcessKey{{5, 100}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Diff = %+v, want %+v", got, want)
+	}
+	if got := Diff(snap(read(5, 100)), snap(lazy)); !got.Empty() {
+		t.Errorf("Diff against an unread start time = %+v, want no change", got)
+	}
+}
+
+// TestDiffLive scans, creates namespaces and a process, scans, changes
+// and destroys them, scans again: each Diff names what the test did.
+func TestDiffLive(t *testing.T) {
+	nstest.RequireRoot(t)
+	opts := Options{BindMounts: true, NetNSID: true, Details: TypesOf(UTS, Net)}
+	before := mustScan(t, opts)
+
+	// Not makeNamedNetns: the test deletes it itself.
+	name := fmt.Sprintf("nsdive-test-diff-%d", os.Getpid())
+	ipRun(t, "netns", "add", name)
+	t.Cleanup(func() {
+		if _, err := os.Stat("/run/netns/" + name); err == nil {
+			ipRun(t, "netns", "del", name)
+		}
+	})
+	netns := testNetns{name, "/run/netns/" + name, nsIDOfPath(t, "/run/netns/"+name)}
+	p := nstest.Start(t, "unshare", "--uts", "sh", "-c", "hostname diff-a && exec sleep 1000")
+	p.WaitUntil(t, "unshare to exec sleep", func() bool { return nstest.Comm(p.PID()) == "sleep" })
+	uts := nsOf(p.PID(), UTS)
+	during := mustScan(t, opts)
+	proc := during.Processes[p.PID()]
+	if proc == nil {
+		t.Fatalf("pid %d missing from the scan", p.PID())
+	}
+
+	c := Diff(before, during)
+	for _, id := range []NamespaceID{netns.id, uts} {
+		if !slices.Contains(c.NamespacesAppeared, id) {
+			t.Errorf("namespace %s not among the appeared %v", id, c.NamespacesAppeared)
+		}
+	}
+	if !slices.Contains(c.ProcessesAppeared, proc.Key()) {
+		t.Errorf("process %+v not among the appeared %v", proc.Key(), c.ProcessesAppeared)
+	}
+	assertSorted(t, c)
+
+	// Change what is inside both namespaces, and the netns's holders.
+	nstest.Run(t, "nsenter", fmt.Sprintf("--uts=/proc/%d/ns/uts", p.PID()), "hostname", "diff-b")
+	ipRun(t, "-n", netns.name, "link", "add", "diffa", "type", "veth", "peer", "name", "diffb")
+	second := t.TempDir() + "/again"
+	nstest.Run(t, "touch", second)
+	nstest.Run(t, "mount", "--bind", netns.path, second)
+	t.Cleanup(func() {
+		if NamespaceID(nstest.IDAt(second)) == netns.id {
+			nstest.Run(t, "umount", second)
+		}
+	})
+	changed := mustScan(t, opts)
+	c = Diff(during, changed)
+	want := map[NamespaceID]Change{uts: ChangedDetails, netns.id: ChangedDetails | ChangedHolders}
+	for id, ch := range want {
+		i := slices.IndexFunc(c.NamespacesChanged, func(nc NamespaceChange) bool { return nc.ID == id })
+		if i < 0 || c.NamespacesChanged[i].Change != ch {
+			t.Errorf("namespace %s: changes %v, want change %b", id, c.NamespacesChanged, ch)
+		}
+	}
+
+	p.Kill(t)
+	nstest.Run(t, "umount", second)
+	ipRun(t, "netns", "del", netns.name)
+	after := mustScan(t, opts)
+	c = Diff(changed, after)
+	for _, id := range []NamespaceID{netns.id, uts} {
+		if !slices.Contains(c.NamespacesVanished, id) {
+			t.Errorf("namespace %s not among the vanished %v", id, c.NamespacesVanished)
+		}
+	}
+	if !slices.Contains(c.ProcessesVanished, proc.Key()) {
+		t.Errorf("process %+v not among the vanished %v", proc.Key(), c.ProcessesVanished)
+	}
+	assertSorted(t, c)
+}
+
+func assertSorted(t *testing.T, c Changes) {
+	t.Helper()
+	byIno := func(a, b NamespaceID) int { return int(a.Ino) - int(b.Ino) }
+	byPID := func(a, b ProcessKey) int { return a.PID - b.PID }
+	if !slices.IsSortedFunc(c.NamespacesAppeared, byIno) || !slices.IsSortedFunc(c.NamespacesVanished, byIno) ||
+		!slices.IsSortedFunc(c.ProcessesAppeared, byPID) || !slices.IsSortedFunc(c.ProcessesVanished, byPID) {
+		t.Errorf("changes not sorted: %+v", c)
+	}
+}
+
+// TestRefreshProcess reads one process of a lazy scan afresh: in full,
+// and not at all once it is gone or its pid names another process.
+func TestRefreshProcess(t *testing.T) {
+	nstest.RequireRoot(t)
+	p := nstest.Start(t, "unshare", "--net", "sleep", "1000")
+	p.WaitUntil(t, "unshare to exec sleep", func() bool { return nstest.Comm(p.PID()) == "sleep" })
+	snap := mustScan(t, Options{Lazy: true})
+	old := snap.Processes[p.PID()]
+	if old == nil || old.Has(FieldStat) {
+		t.Fatalf("pid %d after a lazy scan = %+v", p.PID(), old)
+	}
+	got, err := snap.RefreshProcess(old.Key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == old || old.Has(FieldStat) {
+		t.Error("RefreshProcess changed the snapshot's process")
+	}
+	if got.Comm != "sleep" || !got.Has(FieldStat|FieldCmdline) || got.Key().StartTime == 0 ||
+		got.Namespaces[LinkNet] != nsOf(p.PID(), Net) {
+		t.Errorf("refreshed = %+v, want sleep in its own net namespace, read in full", got)
+	}
+	if _, err := snap.RefreshProcess(ProcessKey{PID: p.PID(), StartTime: got.StartTime + 1}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("refresh with another start time: err %v, want ErrNotExist (the pid names another process)", err)
+	}
+	p.Kill(t)
+	if _, err := snap.RefreshProcess(got.Key()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("refresh of a killed process: err %v, want ErrNotExist", err)
+	}
+}
+
+// TestRefreshNamespace re-reads one network namespace after its netnsid,
+// its interfaces and its holders changed, leaving the snapshot as it was.
+func TestRefreshNamespace(t *testing.T) {
+	nstest.RequireRoot(t)
+	netns := makeNamedNetns(t, "refresh")
+	second := t.TempDir() + "/again"
+	nstest.Run(t, "touch", second)
+	nstest.Run(t, "mount", "--bind", netns.path, second)
+	t.Cleanup(func() {
+		if NamespaceID(nstest.IDAt(second)) == netns.id {
+			nstest.Run(t, "umount", second)
+		}
+	})
+	snap := mustScan(t, Options{BindMounts: true, NetNSID: true, Details: TypesOf(Net)})
+	old := snap.Namespaces[netns.id]
+	if old == nil || old.NetNSID >= 0 || len(snap.NSFSPaths(old)) != 2 {
+		t.Fatalf("netns before = %+v, want no netnsid and two mounts", old)
+	}
+	ipRun(t, "netns", "set", netns.name, "auto")
+	ipRun(t, "-n", netns.name, "link", "add", "refdummy", "type", "veth", "peer", "name", "refpeer")
+	nstest.Run(t, "umount", second)
+
+	got, err := snap.RefreshNamespace(netns.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.NetNSID < 0 {
+		t.Error("refreshed netns has no netnsid; ip netns set gave it one")
+	}
+	if paths := snap.NSFSPaths(got); !slices.Equal(paths, []string{netns.path}) {
+		t.Errorf("refreshed mount paths %v, want only %s", paths, netns.path)
+	}
+	if got.Details.Net == nil || !slices.ContainsFunc(got.Details.Net.Interfaces, func(i Interface) bool { return i.Name == "refdummy" }) {
+		t.Errorf("refreshed interfaces %+v (%v), want refdummy", got.Details.Net, got.Details.Err)
+	}
+	if old.NetNSID >= 0 || len(snap.NSFSPaths(old)) != 2 || slices.ContainsFunc(old.Details.Net.Interfaces, func(i Interface) bool { return i.Name == "refdummy" }) {
+		t.Errorf("RefreshNamespace changed the snapshot's namespace: %+v", old)
+	}
+	if _, err := os.Stat(second); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,122 @@
+package inspect
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"golang.org/x/sys/unix"
+)
+
+// RefreshProcess reads one process afresh, without scanning the host: its
+// namespace links, stat, NSpid, command line, and its cgroup where the
+// snapshot read cgroups. It reads in full whatever the snapshot's options,
+// so the result has a complete Key. When key has a start time and the pid
+// now names a process started at another time, the process it named is
+// gone. The snapshot is not changed: the caller swaps in the result. An
+// error matches fs.ErrNotExist when the process has exited.
+func (s *Snapshot) RefreshProcess(key ProcessKey) (*Process, error) {
+	opts := s.opts
+	opts.ProcRoot = s.ProcRoot
+	opts.Lazy, opts.Cmdline = false, true
+	sc, err := newScanner(context.Background(), opts)
+	if err != nil {
+		return nil, err
+	}
+	w := scanWorker{buf: make([]byte, 4096)}
+	sc.readProcess(&w, key.PID)
+	i := slices.IndexFunc(w.tasks, func(p *Process) bool { return p.PID == key.PID })
+	if i < 0 {
+		return nil, fmt.Errorf("read process %d: %w", key.PID, fs.ErrNotExist)
+	}
+	p := w.tasks[i]
+	if key.StartTime != 0 && p.StartTime != key.StartTime {
+		return nil, fmt.Errorf("read process %d started at tick %d: the pid now names another process: %w", key.PID, key.StartTime, fs.ErrNotExist)
+	}
+	return p, nil
+}
+
+// RefreshNamespace reads one namespace of the snapshot afresh, without
+// scanning the host, and returns a new Namespace; the snapshot is not
+// changed. Members and holders are those of the snapshot that still are
+// (a process that left, a bind mount undone, a descriptor closed are
+// dropped; finding new ones takes a scan). The netnsid and the details are
+// read again where the snapshot read them; owner and parent never change.
+// A network namespace's veth peers are carried over from the snapshot for
+// the interfaces that are still there. An error matches fs.ErrNotExist
+// when nothing holds the namespace any more.
+func (s *Snapshot) RefreshNamespace(id NamespaceID) (*Namespace, error) {
+	old := s.Namespaces[id]
+	if old == nil {
+		return nil, fmt.Errorf("refresh namespace %s: not in the snapshot: %w", id, fs.ErrNotExist)
+	}
+	ns := *old
+	ns.Processes = slices.DeleteFunc(slices.Clone(old.Processes), func(p *Process) bool {
+		return statID(taskPath(s.ProcRoot, p, "ns/"+LinkOf(ns.Type).Name())) != id
+	})
+	ns.Holders = slices.DeleteFunc(slices.Clone(old.Holders), func(h Holder) bool {
+		return !s.stillHolds(h, &ns)
+	})
+	if len(ns.Processes) == 0 && len(ns.Holders) == 0 {
+		return nil, fmt.Errorf("refresh %s namespace %s: nothing holds it any more: %w", ns.Type, id, fs.ErrNotExist)
+	}
+	if s.Has(PartNetNSID) && ns.Type == Net {
+		nsid, err := readNetNSID(s, &ns)
+		if err != nil {
+			return nil, fmt.Errorf("refresh netnsid: %w", err)
+		}
+		ns.NetNSID = nsid
+	}
+	if s.HasDetails(ns.Type) {
+		ns.Details = Details{}
+		sc, err := newScanner(context.Background(), s.opts)
+		if err != nil {
+			return nil, err
+		}
+		fd, err := sc.readDetails(s, &ns)
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+		ns.Details.Err = err
+		if ns.Details.Net != nil && old.Details.Net != nil {
+			keepPeers(ns.Details.Net, old.Details.Net)
+		}
+	}
+	return &ns, nil
+}
+
+// stillHolds reports whether holder h still leads to namespace ns.
+func (s *Snapshot) stillHolds(h Holder, ns *Namespace) bool {
+	one := &Namespace{ID: ns.ID, Type: ns.Type, Holders: []Holder{h}}
+	fd, err := openNamespace(s, one)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	got, err := fstatID(fd)
+	return err == nil && got == ns.ID
+}
+
+// keepPeers copies the veth peers found by the scan to the interfaces of
+// info that are the same veths (same index, name and peer index).
+func keepPeers(info, old *NetInfo) {
+	for i := range info.Interfaces {
+		ifc := &info.Interfaces[i]
+		for _, o := range old.Interfaces {
+			if o.Index == ifc.Index && o.Name == ifc.Name && o.peerIdx == ifc.peerIdx {
+				ifc.Peer = o.Peer
+				break
+			}
+		}
+	}
+}
+
+// statID returns the namespace an nsfs path leads to, or the zero ID.
+func statID(path string) NamespaceID {
+	var st unix.Stat_t
+	if unix.Stat(path, &st) != nil {
+		return NamespaceID{}
+	}
+	return NamespaceID{Dev: st.Dev, Ino: st.Ino}
+}
