@@ -52,7 +52,9 @@ func (c Changes) Empty() bool {
 }
 
 // Diff says which namespaces and processes appeared, vanished or changed
-// from old to new. A process is the same in both when its pid is, unless
+// from old to new. A namespace is the same in both when its inode is,
+// unless it betrays a reused inode number (see sameNamespaceAcross): then the
+// old one vanished and a new one appeared. A process is the same in both when its pid is, unless
 // both snapshots read its start time (see Process.Key) and they differ:
 // then the pid was reused, and the old process vanished and a new one
 // appeared. A part that one of the snapshots did not read (holders,
@@ -61,6 +63,10 @@ func Diff(old, new *Snapshot) Changes {
 	var c Changes
 	for _, ns := range new.SortedNamespaces() {
 		o := old.Namespaces[ns.ID]
+		if o != nil && !sameNamespaceAcross(o, ns) {
+			c.NamespacesVanished = append(c.NamespacesVanished, o.ID)
+			o = nil
+		}
 		if o == nil {
 			c.NamespacesAppeared = append(c.NamespacesAppeared, ns.ID)
 			continue
@@ -74,6 +80,9 @@ func Diff(old, new *Snapshot) Changes {
 			c.NamespacesVanished = append(c.NamespacesVanished, ns.ID)
 		}
 	}
+	slices.SortFunc(c.NamespacesVanished, func(a, b NamespaceID) int {
+		return cmp.Or(cmp.Compare(a.Ino, b.Ino), cmp.Compare(a.Dev, b.Dev))
+	})
 	for _, p := range new.SortedProcesses() {
 		o := old.Processes[p.PID]
 		switch {
@@ -97,6 +106,37 @@ func Diff(old, new *Snapshot) Changes {
 		return cmp.Or(cmp.Compare(a.PID, b.PID), cmp.Compare(a.StartTime, b.StartTime))
 	})
 	return c
+}
+
+// sameNamespaceAcross reports whether two namespaces with one inode number are
+// one namespace: the kernel reuses the inode numbers of destroyed
+// namespaces, and a busy host does within seconds. Their types and, where
+// both were read, their serials must agree; without serials, two member
+// lists with no process in common and no holder in common betray a new
+// namespace (a namespace that lives on keeps a member or a holder across
+// a refresh, unless all of them changed in between).
+func sameNamespaceAcross(a, b *Namespace) bool {
+	if a.Type != b.Type {
+		return false
+	}
+	if a.Serial != 0 && b.Serial != 0 {
+		return a.Serial == b.Serial
+	}
+	if len(a.Processes)+len(a.Holders) == 0 || len(b.Processes)+len(b.Holders) == 0 {
+		return true
+	}
+	for _, p := range b.Processes {
+		i := slices.IndexFunc(a.Processes, func(q *Process) bool { return q.PID == p.PID })
+		if i >= 0 && sameProcess(a.Processes[i], p) {
+			return true
+		}
+	}
+	for _, h := range b.Holders {
+		if slices.Contains(a.Holders, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameProcess reports whether two processes with one pid are one process:

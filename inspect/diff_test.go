@@ -40,11 +40,49 @@ func TestDiffReusedPID(t *testing.T) {
 	}
 }
 
+// TestDiffReusedInode: the kernel reuses a destroyed namespace's inode
+// number; a namespace under the same inode with another serial, or
+// without serials with no member and no holder in common, is a new one.
+func TestDiffReusedInode(t *testing.T) {
+	id := NamespaceID{Dev: 1, Ino: 10}
+	proc := func(pid int, start uint64) *Process {
+		return &Process{PID: pid, TGID: pid, StartTime: start, Read: FieldStat}
+	}
+	snap := func(serial uint64, members ...*Process) *Snapshot {
+		s := &Snapshot{Processes: make(map[int]*Process), Namespaces: make(map[NamespaceID]*Namespace)}
+		for _, p := range members {
+			p.Namespaces[LinkNet] = id
+			s.Processes[p.PID] = p
+		}
+		s.Namespaces[id] = &Namespace{ID: id, Type: Net, Serial: serial, Processes: members}
+		return s
+	}
+	tests := []struct {
+		name     string
+		old, new *Snapshot
+		reused   bool
+	}{
+		{"other serial", snap(7, proc(5, 100)), snap(8, proc(5, 100)), true},
+		{"same serial", snap(7, proc(5, 100)), snap(7, proc(6, 300)), false},
+		{"no members in common", snap(0, proc(5, 100)), snap(0, proc(6, 300)), true},
+		{"a member in common", snap(0, proc(5, 100), proc(6, 200)), snap(0, proc(6, 200)), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Diff(tt.old, tt.new)
+			reused := slices.Equal(c.NamespacesVanished, []NamespaceID{id}) && slices.Equal(c.NamespacesAppeared, []NamespaceID{id})
+			if reused != tt.reused {
+				t.Errorf("Diff = %+v, want the inode reused: %v", c, tt.reused)
+			}
+		})
+	}
+}
+
 // TestDiffLive scans, creates namespaces and a process, scans, changes
 // and destroys them, scans again: each Diff names what the test did.
 func TestDiffLive(t *testing.T) {
 	nstest.RequireRoot(t)
-	opts := Options{BindMounts: true, NetNSID: true, Details: TypesOf(UTS, Net)}
+	opts := Options{BindMounts: true, Hierarchy: true, NetNSID: true, Details: TypesOf(UTS, Net)}
 	before := mustScan(t, opts)
 
 	// Not makeNamedNetns: the test deletes it itself.
@@ -100,8 +138,12 @@ func TestDiffLive(t *testing.T) {
 	p.Kill(t)
 	nstest.Run(t, "umount", second)
 	ipRun(t, "netns", "del", netns.name)
-	after := mustScan(t, opts)
-	c = Diff(changed, after)
+	// Something else on the host (another scan, say) may hold a
+	// namespace open for a moment after its last holder went.
+	nstest.Poll(func() bool {
+		c = Diff(changed, mustScan(t, opts))
+		return slices.Contains(c.NamespacesVanished, netns.id) && slices.Contains(c.NamespacesVanished, uts)
+	})
 	for _, id := range []NamespaceID{netns.id, uts} {
 		if !slices.Contains(c.NamespacesVanished, id) {
 			t.Errorf("namespace %s not among the vanished %v", id, c.NamespacesVanished)

@@ -1,6 +1,9 @@
 package inspect
 
 import (
+	"fmt"
+	"unsafe"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -26,6 +29,9 @@ func (sc *scanner) scanHierarchy(snap *Snapshot) {
 // up through ancestors not seen before. It closes fd.
 func (sc *scanner) walkUp(snap *Snapshot, ns *Namespace, fd int) {
 	defer unix.Close(fd)
+	if serial, err := nsSerial(fd); err == nil {
+		ns.Serial = serial
+	}
 	if ns.Type == User {
 		if uid, err := unix.IoctlGetUint32(fd, unix.NS_GET_OWNER_UID); err == nil {
 			ns.OwnerUID = int(uid)
@@ -76,4 +82,17 @@ func (sc *scanner) related(snap *Snapshot, fd int, t Type) (*Namespace, bool) {
 		return ns, false
 	}
 	return snap.namespace(id, t), true
+}
+
+// nsGetID is NS_GET_ID, _IOR(0xb7, 0xd, __u64) in include/uapi/linux/nsfs.h
+// (Linux 6.18+), which golang.org/x/sys does not have yet.
+const nsGetID = 0x8008b70d
+
+// nsSerial returns the 64-bit id of the namespace open at fd.
+func nsSerial(fd int) (uint64, error) {
+	var id uint64
+	if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), nsGetID, uintptr(unsafe.Pointer(&id))); errno != 0 {
+		return 0, fmt.Errorf("NS_GET_ID: %w", errno)
+	}
+	return id, nil
 }

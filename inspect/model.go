@@ -129,6 +129,12 @@ type Namespace struct {
 	// namespace, its parent); zero when unknown.
 	Owner    NamespaceID
 	OwnerUID int // uid that created a user namespace; -1 when unknown
+	// Serial is the kernel's 64-bit id of the namespace (NS_GET_ID,
+	// Linux 6.18+), which, unlike the inode number, is never reused
+	// while the host runs; 0 when not read (Options.Hierarchy reads it)
+	// or the kernel has none. Diff uses it to tell a new namespace that
+	// got a freed inode number from the old one.
+	Serial uint64
 	// NetNSID is the id the scanner's network namespace uses for this
 	// one (ip netns list-id); -1 when none is assigned or when it was not
 	// read (Snapshot.Has(PartNetNSID) tells).
