@@ -24,7 +24,7 @@ func TestRoundTripHost(t *testing.T) {
 	fdHeld, holder := nstest.StartFDHeld(t)
 	tid := nstest.StartThreadInNetns(t)
 
-	snap, err := inspect.Scan(inspect.Everything())
+	snap, err := inspect.Scan(t.Context(), inspect.Everything())
 	if err != nil {
 		t.Fatal(err)
 	}
