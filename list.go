@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -23,6 +24,7 @@ type listFlags struct {
 	list      bool
 	raw       bool
 	noHead    bool
+	noWrap    bool
 	output    string
 	outputAll bool
 	tree      string
@@ -34,11 +36,9 @@ type listFlags struct {
 	version     bool
 }
 
-func runList(args []string, stdout, stderr io.Writer) error {
-	var f listFlags
-	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+func (f *listFlags) define(fs *flag.FlagSet) {
 	fs.StringArrayVarP(&f.types, "type", "t", nil, "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time); may be repeated")
-	fs.IntVarP(&f.pid, "task", "p", 0, "print the namespaces of this process")
+	fs.VarP(pidValue{&f.pid}, "task", "p", "print the namespaces of this process")
 	fs.BoolVarP(&f.json, "json", "J", false, "use JSON output format")
 	fs.BoolVarP(&f.list, "list", "l", false, "use list format output")
 	fs.BoolVarP(&f.raw, "raw", "r", false, "use the raw output format")
@@ -53,17 +53,28 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVarP(&f.listColumns, "list-columns", "H", false, "list the available columns")
 	fs.BoolVarP(&f.version, "version", "V", false, "display version")
 	fs.BoolP("notruncate", "u", false, "don't truncate text in columns (nsdive never does)")
-	fs.BoolP("nowrap", "W", false, "don't use multi-line cells (nsdive never does)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: nsdive list [options] [NAMESPACE]\n\nList namespaces, like lsns.\n\nOptions:")
-		fs.PrintDefaults()
-		fmt.Fprintln(fs.Output(), "\nColumns:")
+	fs.BoolVarP(&f.noWrap, "nowrap", "W", false, "don't use multi-line cells (NSFS paths then go on one line, comma-separated)")
+}
+
+func listUsage(fs *flag.FlagSet) func(w io.Writer) {
+	return func(w io.Writer) {
+		fmt.Fprint(w, "Usage: nsdive list [options] [NAMESPACE]\n\n"+
+			"List namespaces, like lsns; with NAMESPACE (an inode number), the\n"+
+			"processes in it.\n\nOptions:\n")
+		printDefaults(w, fs)
+		fmt.Fprintln(w, "\nColumns:")
 		for _, c := range display.Columns {
-			fmt.Fprintf(fs.Output(), "  %9s  %s\n", c.Name, c.Help)
+			fmt.Fprintf(w, "  %9s  %s\n", c.Name, c.Help)
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+}
+
+func runList(args []string, stdout, stderr io.Writer) error {
+	var f listFlags
+	fs := newFlagSet("list")
+	f.define(fs)
+	if err := parseFlags(fs, args, stdout, listUsage(fs)); err != nil {
+		return err
 	}
 	switch {
 	case f.version:
@@ -81,38 +92,46 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	if fs.Changed("tree") && f.tree == "owner" && len(args) > 0 && slices.Contains(display.Relations, display.Relation(args[0])) {
 		f.tree, args = args[0], args[1:]
 	}
-	if len(args) > 1 {
-		return usageError{fmt.Errorf("too many arguments: %s", strings.Join(args, " "))}
-	}
 	var only uint64
-	if len(args) == 1 {
+	switch {
+	case len(args) > 1:
+		return usageError{fmt.Errorf("too many arguments: %s", quoteArg(strings.Join(args, " ")))}
+	case len(args) == 1:
 		n, err := strconv.ParseUint(args[0], 10, 64)
-		if err != nil {
-			return usageError{fmt.Errorf("invalid namespace %q: want an inode number as in the NS column", args[0])}
+		if err != nil || n == 0 {
+			return usageError{fmt.Errorf("invalid namespace %s: want an inode number as in the NS column", quoteArg(args[0]))}
 		}
 		only = n
+	}
+	if err := f.check(fs, only); err != nil {
+		return usageError{err}
 	}
 	var types []inspect.Type
 	for _, name := range f.types {
 		t, err := inspect.ParseType(name)
 		if err != nil {
-			return usageError{err}
+			return usageError{fmt.Errorf("unknown namespace type %s (want one of cgroup, ipc, mnt, net, pid, time, user, uts)", quoteArg(name))}
 		}
 		types = append(types, t)
 	}
-	cols, err := display.ChooseColumns(f.output, f.outputAll)
+	defaults := display.DefaultColumnsFor(types)
+	if only != 0 {
+		defaults = display.MemberColumns
+	}
+	cols, err := display.ChooseColumns(f.output, f.outputAll, defaults)
 	if err != nil {
 		return usageError{err}
 	}
-	relation, err := display.ParseRelation(f.tree)
+	asked, err := display.ParseRelation(f.tree)
 	if err != nil {
 		return usageError{err}
 	}
+	// As lsns: rows nest by process unless -l asks for a list, or
+	// --output-all for every column of every namespace; the processes of
+	// one namespace nest unless -l.
+	relation := display.Nesting(asked, f.list || (f.outputAll && only == 0), cols)
 	opts := display.ScanOptions(append(slices.Clip(cols), flt.Columns()...), relation)
 	if f.details {
-		if !f.json {
-			return usageError{fmt.Errorf("--details goes with --json")}
-		}
 		opts = inspect.Everything()
 	}
 	snap, err := inspect.Scan(context.Background(), opts)
@@ -120,11 +139,22 @@ func runList(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	nss, err := display.Selection{Types: types, PID: f.pid, Inode: only, Persistent: f.persistent}.Namespaces(snap)
+	if errors.Is(err, display.ErrDenied) {
+		return fmt.Errorf("%w%s", err, deniedBecause())
+	}
 	if err != nil {
 		return err
 	}
 	warnPartial(stderr, "list", snap)
 	rows := display.NewRows(snap, nss)
+	if only != 0 && !f.details {
+		rows = display.MemberRows(snap, nss[0])
+	}
+	if f.raw || f.noWrap {
+		for _, r := range rows {
+			r.ListSep = ","
+		}
+	}
 	// The scan read only namespace links; the rows shown need the rest.
 	display.Fill(snap, rows)
 	if rows, err = display.MatchRows(rows, flt); err != nil {
@@ -133,52 +163,48 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	if f.details {
 		return schema.Write(stdout, snap, display.NamespacesOf(rows), display.SystemUsers.Name)
 	}
-	// Like lsns, rows nest under their process's parent unless -l or -r
-	// asks for a flat list; JSON nests them under "children".
-	if relation == display.Flat && !f.list && !f.raw {
-		relation = display.ByProcess
-	}
 	if f.json {
 		return writeListJSON(stdout, cols, rows, relation)
 	}
 	return writeListTable(stdout, cols, rows, relation, !f.noHead, f.raw)
 }
 
-// writeListTable prints rows as lsns does: a table, nested by relation
-// unless raw, or lsns -r's raw lines.
+// check rejects the options lsns rejects together, and an empty -o.
+func (f *listFlags) check(fs *flag.FlagSet, only uint64) error {
+	switch {
+	case fs.Changed("output") && strings.TrimPrefix(f.output, "+") == "":
+		return fmt.Errorf("-o needs a column (see nsdive list --help)")
+	case f.details && !f.json:
+		return fmt.Errorf("--details goes with --json")
+	case f.json && f.raw:
+		return fmt.Errorf("--json and --raw cannot be used together")
+	case f.list && fs.Changed("tree"):
+		return fmt.Errorf("--list and --tree cannot be used together")
+	case f.persistent && f.pid != 0:
+		return fmt.Errorf("--persistent and --task cannot be used together")
+	case f.pid != 0 && only != 0:
+		return fmt.Errorf("--task and a NAMESPACE argument cannot be used together")
+	}
+	return nil
+}
+
+// writeListTable prints rows as lsns does: a table, or with raw lsns -r's
+// lines of escaped cells, nested by relation either way.
 func writeListTable(w io.Writer, names []string, rows []*display.Row, relation display.Relation, headings, raw bool) error {
 	cols := make([]column, len(names))
 	for i, n := range names {
 		c, _ := display.ColumnNamed(n)
-		cols[i] = column{header: n, right: c.Right && !raw}
+		cols[i] = column{header: n, right: c.Right}
 	}
-	var out []tableRow
+	out := flattenTree(display.Tree(rows, relation), func(i int) []string { return rows[i].Texts(names) })
 	treeCol := -1
-	if relation == display.Flat || raw {
-		for _, r := range rows {
-			out = append(out, tableRow{cells: r.Texts(names)})
-		}
-	} else {
-		out = flattenTree(display.Tree(rows, relation), func(i int) []string { return rows[i].Texts(names) })
+	if relation != display.Flat {
 		treeCol = slices.Index(names, relation.TreeColumn())
 	}
 	if raw {
-		return writeRaw(w, names, out, headings)
+		return writeRaw(w, names, out, treeCol, headings)
 	}
 	return writeTable(w, cols, out, treeCol, headings)
-}
-
-// writeRaw prints cells separated by single spaces, as lsns -r does.
-func writeRaw(w io.Writer, names []string, rows []tableRow, headings bool) error {
-	var b strings.Builder
-	if headings {
-		b.WriteString(strings.Join(names, " ") + "\n")
-	}
-	for _, r := range rows {
-		b.WriteString(strings.Join(r.cells, " ") + "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // writeListJSON prints lsns -J's shape: {"namespaces": [...]} with column

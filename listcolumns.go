@@ -33,7 +33,7 @@ func writeColumnList(w io.Writer, json, raw bool) error {
 		rows[i] = tableRow{cells: []string{c.Name, columnTypeName(c.Type), c.Help}}
 	}
 	if raw {
-		return writeRaw(w, nil, rows, false)
+		return writeRaw(w, nil, rows, -1, false)
 	}
 	return writeTable(w, []column{{header: "HOLDER", right: true}, {header: "TYPE"}, {header: "DESCRIPTION"}}, rows, -1, false)
 }

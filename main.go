@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	flag "github.com/spf13/pflag"
 )
@@ -72,16 +73,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		err = usageError{fmt.Errorf("unknown command %q (want explore, list, ps or mounts)", command)}
-		command = "command"
+		err = usageError{fmt.Errorf("unknown command %s (want explore, list, ps or mounts)", quoteArg(command))}
+		command = ""
 	}
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintf(stderr, "nsdive %s: %v\n", command, err)
+	if command == "" {
+		fmt.Fprintf(stderr, "nsdive: %s\n", shortenMessage(err.Error()))
+	} else {
+		fmt.Fprintf(stderr, "nsdive %s: %s\n", command, shortenMessage(err.Error()))
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintln(stderr, "Run 'nsdive --help' for usage.")
+		fmt.Fprintf(stderr, "Run 'nsdive %s--help' for usage.\n", command+strings.Repeat(" ", min(len(command), 1)))
 	}
 	return 1
 }
@@ -89,9 +94,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runExplore will start the interactive explorer; until it is built, it
 // says so and shows the namespaces.
 func runExplore(args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprint(stdout, usage)
-		return nil
+	fs := newFlagSet("explore")
+	if err := parseFlags(fs, args, stdout, func(w io.Writer) { fmt.Fprint(w, usage) }); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %s", quoteArg(fs.Arg(0)))}
 	}
 	fmt.Fprint(stdout, "The interactive explorer is not built yet; here is 'nsdive list'.\n"+
 		"See 'nsdive --help' for ps and mounts.\n\n")

@@ -104,6 +104,13 @@ func TestBadInputExits1(t *testing.T) {
 		{[]string{"bogus-command"}, `"bogus-command"`},
 		{[]string{"list", "--details"}, "--json"},
 		{[]string{"mounts", "-p", gone}, gone},
+		{[]string{"list", "-o", ""}, "-o"},
+		{[]string{"list", "-p", "0x7ea4"}, `"0x7ea4"`},
+		{[]string{"list", "1"}, "namespace 1 not found"},
+		{[]string{"--bogus"}, "--bogus"},
+		{[]string{"-J"}, "-J"},
+		{[]string{"explore", "-t", "foo"}, "-t"},
+		{[]string{"ps", "extra"}, `"extra"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -115,8 +122,8 @@ func TestBadInputExits1(t *testing.T) {
 				t.Errorf("stdout %q, want nothing", stdout)
 			}
 			first, _, _ := strings.Cut(string(stderr), "\n")
-			if !strings.HasPrefix(first, "nsdive ") || !strings.Contains(first, tt.want) {
-				t.Errorf("first line of stderr %q: want it to start with \"nsdive \" and name %s", first, tt.want)
+			if !strings.HasPrefix(first, "nsdive") || !strings.Contains(first, tt.want) {
+				t.Errorf("first line of stderr %q: want it to start with \"nsdive\" and name %s", first, tt.want)
 			}
 		})
 	}

@@ -10,40 +10,44 @@ import (
 	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
 	"github.com/nsdive/nsdive/schema"
-	flag "github.com/spf13/pflag"
 )
 
 func runMounts(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("mounts", flag.ContinueOnError)
-	pid := fs.IntP("task", "p", 0, "show the mount namespace of this process (default: nsdive's own)")
+	fs := newFlagSet("mounts")
+	var target int
+	fs.VarP(pidValue{&target}, "task", "p", "show the mount namespace of this process (default: nsdive's own)")
 	jsonOut := fs.BoolP("json", "J", false, "use JSON output format")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: nsdive mounts [options]\n\nThe mounts of one mount namespace with their propagation, like\nfindmnt -o TARGET,SOURCE,FSTYPE,PROPAGATION, plus peer groups: shared:N is\nthe peer group a mount shares events with, master:N the one it receives\nfrom, and PEERS how many mounts in other mount namespaces are in its group.\n\nOptions:")
-		fs.PrintDefaults()
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: nsdive mounts [options]\n\nThe mounts of one mount namespace with their propagation, like\nfindmnt -o TARGET,SOURCE,FSTYPE,PROPAGATION, plus peer groups: shared:N is\nthe peer group a mount shares events with, master:N the one it receives\nfrom, and PEERS how many mounts in other mount namespaces are in its group.\n\nOptions:")
+		printDefaults(w, fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseFlags(fs, args, stdout, usage); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+		return usageError{fmt.Errorf("unexpected argument %s", quoteArg(fs.Arg(0)))}
 	}
 	snap, err := inspect.Scan(context.Background(), inspect.Options{Lazy: true, Mounts: true})
 	if err != nil {
 		return err
 	}
-	target := *pid
 	if target == 0 {
 		target = selfPID()
 	}
 	p, ok := snap.Processes[target]
 	if !ok {
-		return fmt.Errorf("process %d not found: it may have exited, or live in a pid namespace this /proc does not show", target)
+		return display.ProcessError(snap, target)
 	}
 	mntns := p.Namespaces[inspect.LinkMnt]
+	table, ok := snap.Mounts[mntns]
+	if mntns.IsZero() || !ok {
+		if err := display.ExitedError(snap, target); err != nil {
+			return err
+		}
+	}
 	if mntns.IsZero() {
 		return fmt.Errorf("cannot read the mount namespace of process %d%s", target, deniedBecause())
 	}
-	table, ok := snap.Mounts[mntns]
 	if !ok {
 		return fmt.Errorf("cannot read the mounts of process %d (mount namespace %s)%s", target, mntns, deniedBecause())
 	}
@@ -57,7 +61,7 @@ func runMounts(args []string, stdout, stderr io.Writer) error {
 	rows := make([]tableRow, len(table))
 	for i, m := range table {
 		peers := display.Peers(snap, inspect.MountRef{MountNS: mntns, MountID: m.ID})
-		rows[i] = tableRow{cells: []string{strconv.Itoa(m.ID), m.MountPoint, m.Source, m.FSType,
+		rows[i] = tableRow{cells: []string{strconv.Itoa(m.ID), m.MountPoint, display.MountSource(&m), m.FSType,
 			m.Propagation.String(), display.PeerGroupsText(m.Propagation), strconv.Itoa(peers)}}
 	}
 	if _, err := fmt.Fprintf(stdout, "mount namespace %s (pid %d)\n", mntns, target); err != nil {

@@ -10,10 +10,12 @@ import (
 )
 
 // warnPartial says on stderr when the scan could not read some processes'
-// namespaces, which then count in no namespace, and what would help.
+// namespaces, which then count in no namespace, and what would help; only
+// when that leaves a real part of the view out (see display.Partial), not
+// on every run of a healthy host.
 func warnPartial(stderr io.Writer, command string, snap *inspect.Snapshot) {
 	part := display.PartialOf(snap)
-	if part.IsComplete() {
+	if !part.Missing() {
 		return
 	}
 	fmt.Fprintf(stderr, "nsdive %s: cannot read the namespaces of %s%s\n", command, part.What(), deniedBecause())

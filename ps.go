@@ -10,22 +10,21 @@ import (
 	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
 	"github.com/nsdive/nsdive/schema"
-	flag "github.com/spf13/pflag"
 )
 
 func runPS(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("ps", flag.ContinueOnError)
+	fs := newFlagSet("ps")
 	jsonOut := fs.BoolP("json", "J", false, "use JSON output format")
 	differ := fs.BoolP("differ", "d", false, "show only processes in some namespace other than the initial ones")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: nsdive ps [options]\n\nEvery process with its namespaces; a * marks a namespace that is not the\nhost's initial one.\n\nOptions:")
-		fs.PrintDefaults()
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: nsdive ps [options]\n\nEvery process with its namespaces; a * marks a namespace that is not the\nhost's initial one.\n\nOptions:")
+		printDefaults(w, fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+	if err := parseFlags(fs, args, stdout, usage); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+		return usageError{fmt.Errorf("unexpected argument %s", quoteArg(fs.Arg(0)))}
 	}
 	snap, err := inspect.Scan(context.Background(), inspect.Options{Cmdline: true, ForChildren: true, Threads: true})
 	if err != nil {

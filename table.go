@@ -25,23 +25,28 @@ type tableRow struct {
 
 // writeTable prints rows under headers, columns two spaces apart as
 // util-linux does; the last column is not padded. treeCol is the index of
-// the column that carries tree prefixes, or -1.
+// the column that carries tree prefixes, or -1. A cell with newlines
+// spans several lines, as libsmartcols prints lsns's NSFS.
 func writeTable(w io.Writer, cols []column, rows []tableRow, treeCol int, headings bool) error {
 	widths := make([]int, len(cols))
-	cell := func(r tableRow, i int) string {
-		if i == treeCol {
-			return r.prefix + r.cells[i]
-		}
-		return r.cells[i]
-	}
 	if headings {
 		for i, c := range cols {
 			widths[i] = utf8.RuneCountInString(c.header)
 		}
 	}
-	for _, r := range rows {
+	// lines holds each row's cells split at newlines.
+	lines := make([][][]string, len(rows))
+	for n, r := range rows {
+		lines[n] = make([][]string, len(cols))
 		for i := range cols {
-			widths[i] = max(widths[i], utf8.RuneCountInString(cell(r, i)))
+			text := r.cells[i]
+			if i == treeCol {
+				text = r.prefix + text
+			}
+			lines[n][i] = strings.Split(text, "\n")
+			for _, l := range lines[n][i] {
+				widths[i] = max(widths[i], utf8.RuneCountInString(l))
+			}
 		}
 	}
 	var b bytes.Buffer
@@ -69,11 +74,62 @@ func writeTable(w io.Writer, cols []column, rows []tableRow, treeCol int, headin
 	if headings {
 		line(func(i int) string { return cols[i].header })
 	}
-	for _, r := range rows {
-		line(func(i int) string { return cell(r, i) })
+	for _, cells := range lines {
+		height := 1
+		for _, c := range cells {
+			height = max(height, len(c))
+		}
+		for k := range height {
+			line(func(i int) string {
+				if k < len(cells[i]) {
+					return cells[i][k]
+				}
+				return ""
+			})
+		}
 	}
 	_, err := b.WriteTo(w)
 	return err
+}
+
+// writeRaw prints cells separated by single spaces, as lsns -r does:
+// every byte that is blank, a backslash or not printable ASCII is
+// written \xHH, so that no cell holds a space. The tree column carries
+// its prefix, escaped as well.
+func writeRaw(w io.Writer, names []string, rows []tableRow, treeCol int, headings bool) error {
+	var b strings.Builder
+	if headings {
+		b.WriteString(strings.Join(names, " ") + "\n")
+	}
+	for _, r := range rows {
+		for i, cell := range r.cells {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			if i == treeCol {
+				cell = r.prefix + cell
+			}
+			writeRawCell(&b, cell)
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeRawCell escapes one cell as libsmartcols's raw format does.
+func writeRawCell(b *strings.Builder, cell string) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(cell); i++ {
+		c := cell[i]
+		if c > ' ' && c < 0x7f && c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteString(`\x`)
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&0xf])
+	}
 }
 
 // flattenTree orders a tree's rows depth first, with the cells that

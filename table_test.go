@@ -46,3 +46,38 @@ func TestWriteTableRightAligned(t *testing.T) {
 		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }
+
+func TestWriteTableMultilineCell(t *testing.T) {
+	var b bytes.Buffer
+	rows := []tableRow{{cells: []string{"4026532176", "/run/netns/a\n/tmp/b", "x"}}, {cells: []string{"4026532177", "", "y"}}}
+	if err := writeTable(&b, []column{{"NS", true}, {"NSFS", false}, {"C", false}}, rows, -1, true); err != nil {
+		t.Fatal(err)
+	}
+	want := "" +
+		"        NS NSFS         C\n" +
+		"4026532176 /run/netns/a x\n" +
+		"           /tmp/b\n" +
+		"4026532177              y\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestWriteRawEscapes(t *testing.T) {
+	var b bytes.Buffer
+	rows := []tableRow{
+		{cells: []string{"1", "sleep 1000", "a\\b\tc"}},
+		{cells: []string{"2", "sh", ""}, prefix: "└─"},
+	}
+	if err := writeRaw(&b, []string{"NS", "COMMAND", "X"}, rows, 1, true); err != nil {
+		t.Fatal(err)
+	}
+	// As libsmartcols: blanks, backslashes and bytes outside printable
+	// ASCII as \xHH, the tree prefix included.
+	want := "NS COMMAND X\n" +
+		`1 sleep\x201000 a\x5cb\x09c` + "\n" +
+		`2 \xe2\x94\x94\xe2\x94\x80sh ` + "\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}

@@ -43,6 +43,23 @@ var Columns = []Column{
 // DefaultColumns are the columns shown when none are asked for, as lsns's.
 var DefaultColumns = []string{"NS", "TYPE", "NPROCS", "PID", "USER", "COMMAND"}
 
+// netDefaultColumns are the defaults when network namespaces are asked
+// for (lsns -t net): lsns adds NETNSID and NSFS before COMMAND.
+var netDefaultColumns = []string{"NS", "TYPE", "NPROCS", "PID", "USER", "NETNSID", "NSFS", "COMMAND"}
+
+// MemberColumns are the defaults when one namespace's member processes
+// are listed (lsns NAMESPACE).
+var MemberColumns = []string{"PID", "PPID", "USER", "COMMAND"}
+
+// DefaultColumnsFor returns the default columns of a listing of types
+// (all types when empty): with NETNSID and NSFS when net is among them.
+func DefaultColumnsFor(types []inspect.Type) []string {
+	if slices.Contains(types, inspect.Net) {
+		return netDefaultColumns
+	}
+	return DefaultColumns
+}
+
 // ColumnNamed returns the column called name (in upper case), or false.
 func ColumnNamed(name string) (Column, bool) {
 	i := slices.IndexFunc(Columns, func(c Column) bool { return c.Name == name })
@@ -52,9 +69,10 @@ func ColumnNamed(name string) (Column, bool) {
 	return Columns[i], true
 }
 
-// ChooseColumns resolves lsns's -o LIST (+LIST adds to the defaults) and
-// --output-all into column names.
-func ChooseColumns(output string, all bool) ([]string, error) {
+// ChooseColumns resolves lsns's -o LIST and --output-all into column
+// names: LIST replaces defaults, +LIST adds to them, and an empty output
+// keeps them.
+func ChooseColumns(output string, all bool, defaults []string) ([]string, error) {
 	if all {
 		names := make([]string, len(Columns))
 		for i, c := range Columns {
@@ -63,11 +81,11 @@ func ChooseColumns(output string, all bool) ([]string, error) {
 		return names, nil
 	}
 	if output == "" {
-		return DefaultColumns, nil
+		return defaults, nil
 	}
 	var names []string
 	if rest, ok := strings.CutPrefix(output, "+"); ok {
-		names = append(names, DefaultColumns...)
+		names = append(names, defaults...)
 		output = rest
 	}
 	for _, name := range strings.Split(output, ",") {

@@ -1,6 +1,11 @@
 package display
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"github.com/nsdive/nsdive/inspect"
+)
 
 func TestChooseColumns(t *testing.T) {
 	tests := []struct {
@@ -14,7 +19,7 @@ func TestChooseColumns(t *testing.T) {
 		{"NS,NOPE", nil, false},
 	}
 	for _, tt := range tests {
-		got, err := ChooseColumns(tt.output, false)
+		got, err := ChooseColumns(tt.output, false, DefaultColumns)
 		if (err == nil) != tt.ok || len(got) != len(tt.want) {
 			t.Errorf("ChooseColumns(%q) = %v, %v; want %v", tt.output, got, err, tt.want)
 			continue
@@ -25,8 +30,29 @@ func TestChooseColumns(t *testing.T) {
 			}
 		}
 	}
-	all, _ := ChooseColumns("", true)
+	all, _ := ChooseColumns("", true, DefaultColumns)
 	if len(all) != len(Columns) {
 		t.Errorf("--output-all gives %d columns, want %d", len(all), len(Columns))
+	}
+}
+
+func TestDefaultColumnsFor(t *testing.T) {
+	tests := []struct {
+		types []inspect.Type
+		want  []string
+	}{
+		{nil, DefaultColumns},
+		{[]inspect.Type{inspect.UTS}, DefaultColumns},
+		{[]inspect.Type{inspect.Net}, []string{"NS", "TYPE", "NPROCS", "PID", "USER", "NETNSID", "NSFS", "COMMAND"}},
+		{[]inspect.Type{inspect.UTS, inspect.Net}, []string{"NS", "TYPE", "NPROCS", "PID", "USER", "NETNSID", "NSFS", "COMMAND"}},
+	}
+	for _, tt := range tests {
+		if got := DefaultColumnsFor(tt.types); !slices.Equal(got, tt.want) {
+			t.Errorf("DefaultColumnsFor(%v) = %v, want %v", tt.types, got, tt.want)
+		}
+	}
+	got, err := ChooseColumns("+PATH", false, DefaultColumnsFor([]inspect.Type{inspect.Net}))
+	if want := []string{"NS", "TYPE", "NPROCS", "PID", "USER", "NETNSID", "NSFS", "COMMAND", "PATH"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("-t net -o +PATH: %v, %v; want %v", got, err, want)
 	}
 }

@@ -55,7 +55,7 @@ func TestMatchRows(t *testing.T) {
 		{``, rowsText(rows)},
 		{`TYPE == "net" && NPROCS == 0`, "30"},
 		{`pid == 10`, "11 12"},
-		{`!PID`, "30"},
+		{`!PID`, "30 50"},
 		{`NSFS =~ "^/run/netns/"`, "30"},
 		// (net || user) && UID == 0: and and or share one precedence
 		{`TYPE == "net" || type eq "user" && UID == 0`, "1 2"},

@@ -1,6 +1,7 @@
 package display
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ func fakeHost() *inspect.Snapshot {
 	add(2, inspect.Net, 1, 0, 1)
 	add(3, inspect.PID, 1, 0, 1, 10)
 	add(11, inspect.User, 1, 1, 10, 11, 12)
-	add(12, inspect.Net, 11, 0, 10, 11, 12)
+	add(12, inspect.Net, 11, 0, 10, 11, 12).Details.Net = &inspect.NetInfo{}
 	add(13, inspect.PID, 11, 3, 11, 12)
 	bound := add(30, inspect.Net, 1, 0)
 	bound.Holders = []inspect.Holder{
@@ -62,6 +63,11 @@ func fakeHost() *inspect.Snapshot {
 		{Kind: inspect.HeldByMount, Path: "/run/netns/blue", MountNS: id(41)},
 	}
 	bound.NetNSID = 0
+	bound.Details.Net = &inspect.NetInfo{}
+	// A user namespace that only a descriptor holds.
+	held := add(50, inspect.User, 1, 1)
+	held.OwnerUID = 0
+	held.Holders = []inspect.Holder{{Kind: inspect.HeldByFD, PID: 10, FD: 3}}
 	return snap
 }
 
@@ -81,13 +87,12 @@ func TestSelection(t *testing.T) {
 		sel  Selection
 		want []uint64
 	}{
-		{"everything, by inode", Selection{}, []uint64{1, 2, 3, 11, 12, 13, 30}},
+		{"everything, by inode", Selection{}, []uint64{1, 2, 3, 11, 12, 13, 30, 50}},
 		{"one type", Selection{Types: []inspect.Type{inspect.Net}}, []uint64{2, 12, 30}},
-		{"two types", Selection{Types: []inspect.Type{inspect.PID, inspect.User}}, []uint64{1, 3, 11, 13}},
+		{"two types", Selection{Types: []inspect.Type{inspect.PID, inspect.User}}, []uint64{1, 3, 11, 13, 50}},
 		{"a process", Selection{PID: 11}, []uint64{11, 12, 13}},
 		{"a process and a type", Selection{PID: 10, Types: []inspect.Type{inspect.PID}}, []uint64{3}},
 		{"an inode", Selection{Inode: 12}, []uint64{12}},
-		{"an inode of another type", Selection{Inode: 12, Types: []inspect.Type{inspect.User}}, []uint64{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,8 +105,17 @@ func TestSelection(t *testing.T) {
 			}
 		})
 	}
-	if _, err := (Selection{PID: 99}).Namespaces(snap); err == nil {
-		t.Error("a process that is not in the snapshot: no error")
+	for _, tt := range []struct {
+		sel  Selection
+		want error
+	}{
+		{Selection{PID: 99}, ErrNoProcess},
+		{Selection{Inode: 99}, ErrNoNamespace},
+		{Selection{Inode: 12, Types: []inspect.Type{inspect.User}}, ErrNoNamespace},
+	} {
+		if _, err := tt.sel.Namespaces(snap); !errors.Is(err, tt.want) {
+			t.Errorf("%+v: error %v, want %v", tt.sel, err, tt.want)
+		}
 	}
 }
 
@@ -128,16 +142,38 @@ func TestTree(t *testing.T) {
 		relation Relation
 		want     string
 	}{
-		{Flat, "1 2 3 11 12 13 30"},
-		{ByOwner, "1(2 3 11(12 13) 30)"},
-		{ByParent, "1(11) 2 3(13) 12 30"},
+		{Flat, "1 2 3 11 12 13 30 50"},
+		{ByOwner, "1(2 3 11(12 13) 30 50)"},
+		{ByParent, "1(11 50) 2 3(13) 12 30"},
 		// Under the latest earlier row of the parent process: 10's rows
 		// under pid 1's last row (3), 11's pid namespace under 10's last.
-		{ByProcess, "1 2 3(11 12(13)) 30"},
+		{ByProcess, "1 2 3(11 12(13)) 30 50"},
 	}
 	for _, tt := range tests {
 		if got := show(Tree(rows, tt.relation)); got != tt.want {
 			t.Errorf("Tree(%q) = %s, want %s", tt.relation, got, tt.want)
+		}
+	}
+}
+
+func TestNesting(t *testing.T) {
+	tests := []struct {
+		asked Relation
+		flat  bool
+		cols  []string
+		want  Relation
+	}{
+		{Flat, false, DefaultColumns, ByProcess},
+		{Flat, true, DefaultColumns, Flat},
+		{Flat, false, []string{"NS", "PID"}, Flat},
+		{ByProcess, false, []string{"NS", "PID"}, Flat},
+		{ByOwner, false, []string{"NS", "PID"}, ByOwner},
+		{ByOwner, false, []string{"PID", "COMMAND"}, Flat},
+		{ByParent, true, DefaultColumns, ByParent},
+	}
+	for _, tt := range tests {
+		if got := Nesting(tt.asked, tt.flat, tt.cols); got != tt.want {
+			t.Errorf("Nesting(%q, %v, %v) = %q, want %q", tt.asked, tt.flat, tt.cols, got, tt.want)
 		}
 	}
 }
@@ -175,7 +211,9 @@ func TestRowValues(t *testing.T) {
 		{12, "PPID", 1},
 		{12, "COMMAND", "unshare -Urn"},
 		{12, "PATH", "/proc/10/ns/net"},
-		{12, "NETNSID", nil},
+		{2, "NETNSID", nil},
+		{12, "NETNSID", "unassigned"},
+		{1, "NETNSID", nil},
 		{13, "PNS", uint64(3)},
 		{13, "ONS", uint64(11)},
 		{30, "PID", nil},
@@ -183,12 +221,32 @@ func TestRowValues(t *testing.T) {
 		{30, "PATH", "/run/netns/blue"},
 		{30, "NSFS", "/run/netns/blue"},
 		{30, "HOLDERS", "mount:/run/netns/blue,mount:/run/netns/blue@mnt:41"},
-		{30, "NETNSID", 0},
+		{30, "NETNSID", "0"},
 	}
 	for _, tt := range tests {
 		if got := row(tt.ino).Value(tt.col); got != tt.want {
 			t.Errorf("namespace %d, %s = %#v, want %#v", tt.ino, tt.col, got, tt.want)
 		}
+	}
+	// Several bind mounts: one path a line, as lsns; a comma for -r.
+	bound := snap.Namespaces[inspect.NamespaceID{Dev: 4, Ino: 30}]
+	bound.Holders = append(bound.Holders, inspect.Holder{Kind: inspect.HeldByMount, Path: "/tmp/a b", MountNS: bound.Holders[0].MountNS})
+	if got := row(30).Value("NSFS"); got != "/run/netns/blue\n/tmp/a b" {
+		t.Errorf("NSFS = %q, want the paths a line each", got)
+	}
+	raw := row(30)
+	raw.ListSep = ","
+	if got := raw.Value("NSFS"); got != "/run/netns/blue,/tmp/a b" {
+		t.Errorf("NSFS with ListSep , = %q", got)
+	}
+	// A user namespace no process is in: its creator, once Fill read it.
+	held := row(50)
+	if got := held.Value("USER"); got != nil {
+		t.Errorf("USER of a user namespace with no process before Fill = %#v, want nil", got)
+	}
+	Fill(snap, []*Row{held})
+	if got, uid := held.Value("USER"), held.Value("UID"); got != "root" || uid != 0 {
+		t.Errorf("USER, UID of a user namespace with no process = %#v, %#v; want its creator root, 0", got, uid)
 	}
 	if got := row(30).Text("PID"); got != "" {
 		t.Errorf("the text of a nil value is %q, want empty", got)
@@ -264,6 +322,18 @@ func TestPartial(t *testing.T) {
 	part = PartialOf(snap)
 	if part.PIDs != nil || part.What() != "5 of 8 processes" {
 		t.Errorf("got %+v, %q; want 5 of 8 processes, unnamed", part, part.What())
+	}
+	for _, tt := range []struct {
+		unreadable int
+		privileged bool
+		want       bool
+	}{
+		{0, false, false}, {1, false, true}, {1, true, false}, {3, true, false}, {4, true, true},
+	} {
+		p := Partial{Unreadable: tt.unreadable, Privileged: tt.privileged}
+		if got := p.Missing(); got != tt.want {
+			t.Errorf("%+v: Missing() = %v, want %v", p, got, tt.want)
+		}
 	}
 	snap.Unreadable.Processes = 0
 	if part := PartialOf(snap); !part.IsComplete() {

@@ -38,3 +38,13 @@ func PeerGroupsText(p inspect.Propagation) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// MountSource is what findmnt shows as a mount's SOURCE: the device, with
+// the path inside the filesystem in brackets when that is not its root
+// (a bind mount of a directory, an nsfs mount: "nsfs[net:[4026532176]]").
+func MountSource(m *inspect.Mount) string {
+	if m.Root != "" && m.Root != "/" {
+		return m.Source + "[" + m.Root + "]"
+	}
+	return m.Source
+}

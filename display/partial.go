@@ -2,6 +2,7 @@ package display
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,11 +16,14 @@ type Partial struct {
 	Unreadable int   // processes whose links could not be read
 	Total      int   // processes seen, threads left out
 	PIDs       []int // the unreadable pids, sorted, when there are at most three
+	// Privileged is true when the reader is root, who can read every
+	// process but the few that hold capabilities it lacks.
+	Privileged bool
 }
 
 // PartialOf summarises snap's unreadable processes.
 func PartialOf(snap *inspect.Snapshot) Partial {
-	part := Partial{Unreadable: snap.Unreadable.Processes}
+	part := Partial{Unreadable: snap.Unreadable.Processes, Privileged: os.Geteuid() == 0}
 	var few []int // the first unreadable pids met, enough to name them
 	for _, p := range snap.Processes {
 		if p.IsThread() {
@@ -39,6 +43,22 @@ func PartialOf(snap *inspect.Snapshot) Partial {
 
 // IsComplete reports whether every process could be read.
 func (p Partial) IsComplete() bool { return p.Unreadable == 0 }
+
+// fewDenied is how many unreadable processes root meets on a healthy
+// host: pid 1 on some (it holds a capability root lacks), and a
+// process or two exiting during the scan.
+const fewDenied = 3
+
+// Missing reports whether a real part of the view is missing: as another
+// user than root, whose processes and the namespaces only they are in are
+// left out, or as root when more than a few processes could not be read.
+// A healthy host where root cannot read pid 1 is not missing anything
+// (pid 1 is in the initial namespaces, which kthreadd shows), so the CLI
+// warns only when this is true; the count stays in the JSON and the
+// explorer's header.
+func (p Partial) Missing() bool {
+	return p.Unreadable > 0 && (!p.Privileged || p.Unreadable > fewDenied)
+}
 
 // What names the unreadable processes: "pid 1, 7" when they are few,
 // "12 of 80 processes" otherwise.

@@ -1,7 +1,9 @@
 package display
 
 import (
+	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/nsdive/nsdive/inspect"
@@ -15,6 +17,13 @@ type Row struct {
 	Snap *inspect.Snapshot
 	// Users names the USER column; nil means SystemUsers.
 	Users *Users
+	// ListSep separates the items of a cell that holds several (NSFS):
+	// a newline when empty, as lsns; lsns -r uses a comma.
+	ListSep string
+	// ownerUID is the uid that created a user namespace no process is in,
+	// when Fill could read it (ownerKnown).
+	ownerUID   int
+	ownerKnown bool
 }
 
 // NewRows returns a row for each namespace. The scan may have read only
@@ -27,13 +36,33 @@ func NewRows(snap *inspect.Snapshot, nss []*inspect.Namespace) []*Row {
 	return rows
 }
 
-// Fill reads what the rows' representatives need beyond a lazy scan
-// (parent, command line) and points the rows at the filled copies; the
-// snapshot itself is left as it was.
+// MemberRows returns a row for each member process of ns, threads left
+// out, ordered by pid: what lsns NAMESPACE lists.
+func MemberRows(snap *inspect.Snapshot, ns *inspect.Namespace) []*Row {
+	var rows []*Row
+	for _, p := range ns.Processes {
+		if !p.IsThread() {
+			rows = append(rows, &Row{NS: ns, Rep: p, Snap: snap})
+		}
+	}
+	return rows
+}
+
+// Fill reads what the rows need beyond a lazy scan: the parent and
+// command line of their processes, and the uid that created each user
+// namespace no process is in (lsns shows it as USER). It points the rows
+// at filled copies of their processes; the snapshot is left as it was.
 func Fill(snap *inspect.Snapshot, rows []*Row) {
 	reps := make([]*inspect.Process, len(rows))
 	for i, r := range rows {
 		reps[i] = r.Rep
+		if r.Rep == nil && r.NS.Type == inspect.User {
+			r.ownerUID, r.ownerKnown = r.NS.OwnerUID, r.NS.OwnerUID >= 0
+			if !r.ownerKnown {
+				uid, err := snap.ReadOwnerUID(r.NS)
+				r.ownerUID, r.ownerKnown = uid, err == nil
+			}
+		}
 	}
 	for i, p := range snap.Fill(reps) {
 		rows[i].Rep = p
@@ -60,13 +89,18 @@ func (r *Row) Value(col string) any {
 	case "NPROCS":
 		return ns.NumProcs()
 	case "NETNSID":
-		if ns.Type != inspect.Net || ns.NetNSID < 0 {
+		// A string, as lsns -J has it: a number or "unassigned"; nil
+		// when the details that carry it were not read.
+		switch {
+		case ns.Type != inspect.Net || ns.Details.Net == nil:
 			return nil
+		case ns.NetNSID < 0:
+			return "unassigned"
 		}
-		return ns.NetNSID
+		return strconv.Itoa(ns.NetNSID)
 	case "NSFS":
 		if paths := r.Snap.NSFSPaths(ns); len(paths) > 0 {
-			return strings.Join(paths, ",")
+			return strings.Join(paths, cmp.Or(r.ListSep, "\n"))
 		}
 		return nil
 	case "PNS":
@@ -89,6 +123,15 @@ func (r *Row) Value(col string) any {
 		return ns.Container.Engine + ":" + ns.Container.ID
 	}
 	if p == nil {
+		// lsns names the creator of a user namespace no process is in.
+		if r.ownerKnown {
+			switch col {
+			case "UID":
+				return r.ownerUID
+			case "USER":
+				return r.users().Name(r.ownerUID)
+			}
+		}
 		return nil
 	}
 	switch col {

@@ -2,6 +2,7 @@ package display
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/nsdive/nsdive/inspect"
 )
@@ -37,6 +38,21 @@ func (r Relation) TreeColumn() string {
 		return "COMMAND"
 	}
 	return "NS"
+}
+
+// Nesting returns how lsns nests rows: by the relation asked for, else by
+// process unless flat (-l, or --output-all) is asked for; and flat when
+// the relation's tree column is not shown, since lsns then has nowhere to
+// draw the tree.
+func Nesting(asked Relation, flat bool, cols []string) Relation {
+	r := asked
+	if r == Flat && !flat {
+		r = ByProcess
+	}
+	if r == Flat || !slices.Contains(cols, r.TreeColumn()) {
+		return Flat
+	}
+	return r
 }
 
 // Node is a row of a tree with the rows nested under it.
