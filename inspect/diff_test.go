@@ -1,9 +1,7 @@
 package inspect
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"slices"
 	"testing"
@@ -165,76 +163,21 @@ func assertSorted(t *testing.T, c Changes) {
 	}
 }
 
-// TestRefreshProcess reads one process of a lazy scan afresh: in full,
-// and not at all once it is gone or its pid names another process.
-func TestRefreshProcess(t *testing.T) {
-	nstest.RequireRoot(t)
-	p := nstest.Start(t, "unshare", "--net", "sleep", "1000")
-	p.WaitUntil(t, "unshare to exec sleep", func() bool { return nstest.Comm(p.PID()) == "sleep" })
-	snap := mustScan(t, Options{Lazy: true})
-	old := snap.Processes[p.PID()]
-	if old == nil || old.Has(FieldStat) {
-		t.Fatalf("pid %d after a lazy scan = %+v", p.PID(), old)
-	}
-	got, err := snap.RefreshProcess(old.Key())
+// BenchmarkDiff compares two scans of the live host, as the explorer does
+// after each rescan.
+func BenchmarkDiff(b *testing.B) {
+	opts := Options{BindMounts: true, Threads: true, Hierarchy: true}
+	old, err := Scan(b.Context(), opts)
 	if err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
-	if got == old || old.Has(FieldStat) {
-		t.Error("RefreshProcess changed the snapshot's process")
-	}
-	if got.Comm != "sleep" || !got.Has(FieldStat|FieldCmdline) || got.Key().StartTime == 0 ||
-		got.Namespaces[LinkNet] != nsOf(p.PID(), Net) {
-		t.Errorf("refreshed = %+v, want sleep in its own net namespace, read in full", got)
-	}
-	if _, err := snap.RefreshProcess(ProcessKey{PID: p.PID(), StartTime: got.StartTime + 1}); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("refresh with another start time: err %v, want ErrNotExist (the pid names another process)", err)
-	}
-	p.Kill(t)
-	if _, err := snap.RefreshProcess(got.Key()); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("refresh of a killed process: err %v, want ErrNotExist", err)
-	}
-}
-
-// TestRefreshNamespace re-reads one network namespace after its netnsid,
-// its interfaces and its holders changed, leaving the snapshot as it was.
-func TestRefreshNamespace(t *testing.T) {
-	nstest.RequireRoot(t)
-	netns := makeNamedNetns(t, "refresh")
-	second := t.TempDir() + "/again"
-	nstest.Run(t, "touch", second)
-	nstest.Run(t, "mount", "--bind", netns.path, second)
-	t.Cleanup(func() {
-		if NamespaceID(nstest.IDAt(second)) == netns.id {
-			nstest.Run(t, "umount", second)
-		}
-	})
-	snap := mustScan(t, Options{BindMounts: true, NetNSID: true, Details: TypesOf(Net)})
-	old := snap.Namespaces[netns.id]
-	if old == nil || old.NetNSID >= 0 || len(snap.NSFSPaths(old)) != 2 {
-		t.Fatalf("netns before = %+v, want no netnsid and two mounts", old)
-	}
-	ipRun(t, "netns", "set", netns.name, "auto")
-	ipRun(t, "-n", netns.name, "link", "add", "refdummy", "type", "veth", "peer", "name", "refpeer")
-	nstest.Run(t, "umount", second)
-
-	got, err := snap.RefreshNamespace(netns.id)
+	cur, err := Scan(b.Context(), opts)
 	if err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
-	if got.NetNSID < 0 {
-		t.Error("refreshed netns has no netnsid; ip netns set gave it one")
+	b.ReportAllocs()
+	for b.Loop() {
+		Diff(old, cur)
 	}
-	if paths := snap.NSFSPaths(got); !slices.Equal(paths, []string{netns.path}) {
-		t.Errorf("refreshed mount paths %v, want only %s", paths, netns.path)
-	}
-	if got.Details.Net == nil || !slices.ContainsFunc(got.Details.Net.Interfaces, func(i Interface) bool { return i.Name == "refdummy" }) {
-		t.Errorf("refreshed interfaces %+v (%v), want refdummy", got.Details.Net, got.Details.Err)
-	}
-	if old.NetNSID >= 0 || len(snap.NSFSPaths(old)) != 2 || slices.ContainsFunc(old.Details.Net.Interfaces, func(i Interface) bool { return i.Name == "refdummy" }) {
-		t.Errorf("RefreshNamespace changed the snapshot's namespace: %+v", old)
-	}
-	if _, err := os.Stat(second); err != nil {
-		t.Fatal(err)
-	}
+	b.ReportMetric(float64(len(cur.Processes)), "processes")
 }

@@ -2,12 +2,17 @@ package inspect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
 
 	"golang.org/x/sys/unix"
 )
+
+// errNotLive says a snapshot was not scanned on this host (see
+// NewSnapshot): its pids and namespaces are another moment's.
+var errNotLive = errors.New("the snapshot was read from a file, not scanned here: scan again instead")
 
 // RefreshProcess reads one process afresh, without scanning the host: its
 // namespace links, stat, NSpid, command line, and its cgroup where the
@@ -17,9 +22,14 @@ import (
 // gone. The snapshot is not changed: the caller swaps in the result. An
 // error matches fs.ErrNotExist when the process has exited.
 func (s *Snapshot) RefreshProcess(key ProcessKey) (*Process, error) {
+	if s.ProcRoot == "" {
+		return nil, fmt.Errorf("refresh process %d: %w", key.PID, errNotLive)
+	}
 	opts := s.opts
 	opts.ProcRoot = s.ProcRoot
 	opts.Lazy, opts.Cmdline = false, true
+	// Holders are a namespace's business: RefreshNamespace checks them.
+	opts.BindMounts, opts.Mounts, opts.FDs = false, false, false
 	sc, err := newScanner(context.Background(), opts)
 	if err != nil {
 		return nil, err
@@ -47,6 +57,9 @@ func (s *Snapshot) RefreshProcess(key ProcessKey) (*Process, error) {
 // the interfaces that are still there. An error matches fs.ErrNotExist
 // when nothing holds the namespace any more.
 func (s *Snapshot) RefreshNamespace(id NamespaceID) (*Namespace, error) {
+	if s.ProcRoot == "" {
+		return nil, fmt.Errorf("refresh namespace %s: %w", id, errNotLive)
+	}
 	old := s.Namespaces[id]
 	if old == nil {
 		return nil, fmt.Errorf("refresh namespace %s: not in the snapshot: %w", id, fs.ErrNotExist)
