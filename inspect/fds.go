@@ -3,10 +3,8 @@ package inspect
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"slices"
 
-	"github.com/nsdive/nsdive/internal/inside"
 	"golang.org/x/sys/unix"
 )
 
@@ -43,8 +41,9 @@ type fdWorker struct {
 // process one open of its fd directory, getdents64 and a readlink per
 // descriptor, whose target names an nsfs file's namespace outright. A
 // socket's namespace can only be asked for (pidfd_getfd, then SIOCGSKNS:
-// five system calls), so each socket is asked about once however many
-// processes share it, and only sockets are (see resolveSockets).
+// five system calls), so each socket is looked at once however many
+// processes share it, and on a host with many, most without asking (see
+// resolveSockets).
 func (sc *scanner) findDescriptors(snap *Snapshot) error {
 	var holds []fdHold
 	var sockets []socketFD
@@ -52,11 +51,13 @@ func (sc *scanner) findDescriptors(snap *Snapshot) error {
 		holds = append(holds, w.fds.holds...)
 		sockets = append(sockets, w.fds.sockets...)
 	}
-	for _, h := range sc.resolveSockets(sockets) {
+	netOf := sc.resolveSockets(sockets)
+	for _, s := range sockets {
+		id, ok := netOf[s.ino]
 		// A socket in its own process's namespace holds nothing the
 		// process does not.
-		if p := snap.Processes[h.pid]; p == nil || p.Namespaces[LinkNet] != h.id {
-			holds = append(holds, h)
+		if p := snap.Processes[s.pid]; ok && (p == nil || p.Namespaces[LinkNet] != id) {
+			holds = append(holds, fdHold{id: id, typ: Net, pid: s.pid, fd: s.fd, socket: true})
 		}
 	}
 	slices.SortFunc(holds, func(a, b fdHold) int {
@@ -161,73 +162,4 @@ func parseDecimal(b []byte) (uint64, bool) {
 		n = n*10 + uint64(c-'0')
 	}
 	return n, true
-}
-
-// resolveSockets finds the network namespace of each socket, asking the
-// kernel once per socket: a socket shared by several processes (inherited
-// across fork) is asked about through the lowest pid and descriptor that
-// has it. A socket whose process or descriptor went away since it was
-// listed is left out.
-func (sc *scanner) resolveSockets(sockets []socketFD) []fdHold {
-	if len(sockets) == 0 {
-		return nil
-	}
-	slices.SortFunc(sockets, func(a, b socketFD) int {
-		return cmp.Or(cmp.Compare(a.ino, b.ino), cmp.Compare(a.pid, b.pid), cmp.Compare(a.fd, b.fd))
-	})
-	sockets = slices.CompactFunc(sockets, func(a, b socketFD) bool { return a.ino == b.ino })
-	// One pidfd per process: group the sockets by pid.
-	slices.SortFunc(sockets, func(a, b socketFD) int {
-		return cmp.Or(cmp.Compare(a.pid, b.pid), cmp.Compare(a.fd, b.fd))
-	})
-	var groups [][]socketFD
-	for i := 0; i < len(sockets); {
-		j := i + 1
-		for j < len(sockets) && sockets[j].pid == sockets[i].pid {
-			j++
-		}
-		groups = append(groups, sockets[i:j])
-		i = j
-	}
-	results := make([][]fdHold, sc.opts.Workers)
-	parallel(len(groups), sc.opts.Workers, func(worker, i int) {
-		results[worker] = append(results[worker], sc.resolveSocketsOf(groups[i])...)
-	})
-	return slices.Concat(results...)
-}
-
-// resolveSocketsOf finds the network namespaces of sockets of one
-// process.
-func (sc *scanner) resolveSocketsOf(sockets []socketFD) []fdHold {
-	pidfd, err := unix.PidfdOpen(sockets[0].pid, 0)
-	if err != nil {
-		if !isGone(err) {
-			sc.unreadableOther.Add(1)
-		}
-		return nil
-	}
-	defer unix.Close(pidfd)
-	var holds []fdHold
-	for _, s := range sockets {
-		id, err := socketNamespace(pidfd, s.fd)
-		if err != nil {
-			if !isGone(err) && !errors.Is(err, unix.EBADF) {
-				sc.unreadableOther.Add(1)
-			}
-			continue
-		}
-		holds = append(holds, fdHold{id: id, typ: Net, pid: s.pid, fd: s.fd, socket: true})
-	}
-	return holds
-}
-
-// socketNamespace returns the network namespace a socket of another
-// process was created in.
-func socketNamespace(pidfd, fd int) (NamespaceID, error) {
-	nsfd, err := inside.SocketNamespace(pidfd, fd)
-	if err != nil {
-		return NamespaceID{}, err
-	}
-	defer unix.Close(nsfd)
-	return fstatID(nsfd)
 }

@@ -7,6 +7,7 @@ import (
 )
 
 // BenchmarkScan scans the live /proc with the options `nsdive list` uses
+// (list), those it uses for -o +HOLDERS (list-holders)
 // and with everything on. It measures whatever runs on the host: start
 // processes first (bench/compare-lsns.sh does, for nsdive against lsns) to
 // see how the cost grows. ns/process is the time per process in the last
@@ -16,9 +17,10 @@ func BenchmarkScan(b *testing.B) {
 		name string
 		opts Options
 	}{
-		{"list", Options{Lazy: true, BindMounts: true, Threads: true}},
+		{"list", Options{Lazy: true, BindMounts: true, Threads: true, FDs: true}},
+		{"list-holders", Options{Lazy: true, BindMounts: true, Threads: true, FDs: true, ForChildren: true}},
 		// What a long-running program pays for a complete Process.Key.
-		{"list-with-keys", Options{BindMounts: true, Threads: true}},
+		{"list-with-keys", Options{BindMounts: true, Threads: true, FDs: true}},
 		{"everything", Everything()},
 	}
 	for _, bm := range benchmarks {
