@@ -70,7 +70,7 @@ func TestListNetColumns(t *testing.T) {
 		t.Errorf("list -t net: members %v, want lsns's %v", keys, want)
 	}
 	var netnsid string
-	if err := json.Unmarshal(row["netnsid"], &netnsid); err != nil || (netnsid != "unassigned" && strings.Trim(netnsid, "0123456789") != "") {
+	if err := json.Unmarshal(row["netnsid"], &netnsid); err != nil || netnsid == "" || (netnsid != "unassigned" && strings.Trim(netnsid, "0123456789") != "") {
 		t.Errorf("netnsid %s, want a string: a number or \"unassigned\" (%v)", row["netnsid"], err)
 	}
 	var nsfs string

@@ -40,6 +40,7 @@ func fakeHost() *inspect.Snapshot {
 	snap.ProcRoot = "/proc"
 	snap.Initial, snap.InitialPID = set(1, 2, 3), 1
 	snap.Unreadable = inspect.Unreadable{Processes: 1, Links: 10}
+	snap.Parts = inspect.PartNetNSID
 	for _, p := range procs {
 		snap.Processes[p.PID] = p
 	}
@@ -55,7 +56,7 @@ func fakeHost() *inspect.Snapshot {
 	add(2, inspect.Net, 1, 0, 1)
 	add(3, inspect.PID, 1, 0, 1, 10)
 	add(11, inspect.User, 1, 1, 10, 11, 12)
-	add(12, inspect.Net, 11, 0, 10, 11, 12).Details.Net = &inspect.NetInfo{}
+	add(12, inspect.Net, 11, 0, 10, 11, 12)
 	add(13, inspect.PID, 11, 3, 11, 12)
 	bound := add(30, inspect.Net, 1, 0)
 	bound.Holders = []inspect.Holder{
@@ -63,7 +64,6 @@ func fakeHost() *inspect.Snapshot {
 		{Kind: inspect.HeldByMount, Path: "/run/netns/blue", MountNS: id(41)},
 	}
 	bound.NetNSID = 0
-	bound.Details.Net = &inspect.NetInfo{}
 	// A user namespace that only a descriptor holds.
 	held := add(50, inspect.User, 1, 1)
 	held.OwnerUID = 0
@@ -211,7 +211,7 @@ func TestRowValues(t *testing.T) {
 		{12, "PPID", 1},
 		{12, "COMMAND", "unshare -Urn"},
 		{12, "PATH", "/proc/10/ns/net"},
-		{2, "NETNSID", nil},
+		{2, "NETNSID", "unassigned"},
 		{12, "NETNSID", "unassigned"},
 		{1, "NETNSID", nil},
 		{13, "PNS", uint64(3)},
@@ -228,6 +228,11 @@ func TestRowValues(t *testing.T) {
 			t.Errorf("namespace %d, %s = %#v, want %#v", tt.ino, tt.col, got, tt.want)
 		}
 	}
+	snap.Parts = 0
+	if got := row(30).Value("NETNSID"); got != nil {
+		t.Errorf("NETNSID the scan did not read = %#v, want nil", got)
+	}
+	snap.Parts = inspect.PartNetNSID
 	// Several bind mounts: one path a line, as lsns; a comma for -r.
 	bound := snap.Namespaces[inspect.NamespaceID{Dev: 4, Ino: 30}]
 	bound.Holders = append(bound.Holders, inspect.Holder{Kind: inspect.HeldByMount, Path: "/tmp/a b", MountNS: bound.Holders[0].MountNS})

@@ -90,9 +90,9 @@ func (r *Row) Value(col string) any {
 		return ns.NumProcs()
 	case "NETNSID":
 		// A string, as lsns -J has it: a number or "unassigned"; nil
-		// when the details that carry it were not read.
+		// when the scan did not read it.
 		switch {
-		case ns.Type != inspect.Net || ns.Details.Net == nil:
+		case ns.Type != inspect.Net || !r.Snap.Has(inspect.PartNetNSID):
 			return nil
 		case ns.NetNSID < 0:
 			return "unassigned"
