@@ -259,8 +259,9 @@ type Snapshot struct {
 // something other than a scan, such as a saved file (package schema):
 // taken is when the original scan ran and self the namespaces of the
 // program that ran it. Its maps are empty and ready to fill, and it has no
-// ProcRoot, so Fill reads nothing: its processes are what the builder
-// gives them, not whatever has that pid on this host now.
+// ProcRoot, so Fill reads nothing and the Refresh methods refuse: its
+// processes are what the builder gives them, not whatever has that pid on
+// this host now.
 func NewSnapshot(taken time.Time, self NamespaceSet) *Snapshot {
 	return &Snapshot{
 		Taken:      taken,

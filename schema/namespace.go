@@ -50,6 +50,7 @@ func namespaceObject(snap *inspect.Snapshot, ns *inspect.Namespace, userName Use
 		{Key: "parent", Value: nullID(ns.Parent)},
 		{Key: "owner", Value: nullID(ns.Owner)},
 		{Key: "owner_uid", Value: nullIfNegative(ns.OwnerUID)},
+		{Key: "serial", Value: nullIfZero(ns.Serial)},
 		{Key: "netnsid", Value: netnsid},
 		{Key: "container", Value: containerObject(ns.Container)},
 		{Key: "details", Value: detailsObject(ns.Details)},
@@ -92,6 +93,13 @@ func nullID(id inspect.NamespaceID) any {
 	return id.Ino
 }
 
+func nullIfZero(n uint64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
 func nullIfNegative(n int) any {
 	if n < 0 {
 		return nil
@@ -115,6 +123,7 @@ type namespaceWire struct {
 	Parent    *uint64        `json:"parent"`
 	Owner     *uint64        `json:"owner"`
 	OwnerUID  *int           `json:"owner_uid"`
+	Serial    *uint64        `json:"serial"`
 	NetNSID   *int           `json:"netnsid"`
 	Container *containerWire `json:"container"`
 	Details   *detailsWire   `json:"details"`
@@ -154,6 +163,9 @@ func (w namespaceWire) namespace(ids ids) (*inspect.Namespace, error) {
 	}
 	if w.OwnerUID != nil {
 		ns.OwnerUID = *w.OwnerUID
+	}
+	if w.Serial != nil {
+		ns.Serial = *w.Serial
 	}
 	if w.NetNSID != nil {
 		ns.NetNSID = *w.NetNSID

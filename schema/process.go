@@ -56,7 +56,29 @@ func processObject(snap *inspect.Snapshot, p *inspect.Process, userName UserName
 		{Key: "not_initial", Value: differs},
 		{Key: "cgroup", Value: p.Cgroup},
 		{Key: "container", Value: containerObject(p.Container)},
+		{Key: "read", Value: fieldNames(p.Read)},
 	}
+}
+
+// fields names the groups of a process's fields in "read".
+var fields = []struct {
+	field inspect.Fields
+	name  string
+}{
+	{inspect.FieldStat, "stat"},
+	{inspect.FieldNSpid, "nspid"},
+	{inspect.FieldCmdline, "cmdline"},
+	{inspect.FieldCgroup, "cgroup"},
+}
+
+func fieldNames(set inspect.Fields) []string {
+	names := []string{}
+	for _, f := range fields {
+		if set&f.field != 0 {
+			names = append(names, f.name)
+		}
+	}
+	return names
 }
 
 // processWire is a member of "processes", as read.
@@ -74,6 +96,7 @@ type processWire struct {
 	Namespaces map[string]*uint64 `json:"namespaces"`
 	Cgroup     string             `json:"cgroup"`
 	Container  *containerWire     `json:"container"`
+	Read       *[]string          `json:"read"`
 }
 
 func (w processWire) process(ids ids) (*inspect.Process, error) {
@@ -95,6 +118,7 @@ func (w processWire) process(ids ids) (*inspect.Process, error) {
 		Namespaces: ids.set(w.Namespaces),
 		Cgroup:     w.Cgroup,
 		Container:  w.Container.container(),
+		Read:       readFields(w.Read),
 	}
 	if w.UID != nil {
 		p.UID = *w.UID

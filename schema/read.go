@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -45,6 +46,8 @@ type fileWire struct {
 	InitialPID int                       `json:"initial_pid"`
 	Initial    map[string]*uint64        `json:"initial"`
 	Self       map[string]*uint64        `json:"self"`
+	Parts      *[]string                 `json:"parts"`
+	Types      *[]string                 `json:"detail_types"`
 	Unreadable unreadableWire            `json:"unreadable"`
 	Namespaces []namespaceWire           `json:"namespaces"`
 	Processes  []processWire             `json:"processes"`
@@ -77,6 +80,7 @@ func Read(r io.Reader) (*Document, error) {
 	snap := inspect.NewSnapshot(taken, ids.set(f.Self))
 	snap.Initial = ids.set(f.Initial)
 	snap.InitialPID = f.InitialPID
+	snap.Parts, snap.DetailTypes = readParts(f.Parts), readTypes(f.Types)
 	snap.Unreadable = inspect.Unreadable(f.Unreadable)
 	doc := &Document{Snapshot: snap, UserNames: make(map[int]string)}
 	for _, w := range f.Namespaces {
@@ -108,6 +112,44 @@ func Read(r io.Reader) (*Document, error) {
 		return nil, fmt.Errorf("read snapshot: %w", err)
 	}
 	return doc, nil
+}
+
+// A file without "parts", "detail_types" or a process's "read" is from
+// before they were written, when only `list --json --details` wrote the
+// schema, and it read everything. Names a reader does not know are left
+// out, as a newer nsdive may read more.
+
+func readParts(names *[]string) inspect.Part {
+	var set inspect.Part
+	for _, p := range parts {
+		if names == nil || slices.Contains(*names, p.name) {
+			set |= p.part
+		}
+	}
+	return set
+}
+
+func readTypes(names *[]string) inspect.TypeSet {
+	if names == nil {
+		return inspect.AllTypes
+	}
+	var set inspect.TypeSet
+	for _, name := range *names {
+		if t, err := inspect.ParseType(name); err == nil {
+			set |= inspect.TypesOf(t)
+		}
+	}
+	return set
+}
+
+func readFields(names *[]string) inspect.Fields {
+	var set inspect.Fields
+	for _, f := range fields {
+		if names == nil || slices.Contains(*names, f.name) {
+			set |= f.field
+		}
+	}
+	return set
 }
 
 // addMembers lists each process in the namespaces its links name, as a

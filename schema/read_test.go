@@ -58,13 +58,17 @@ func TestReadFixture(t *testing.T) {
 	if len(snap.Namespaces) != 12 || len(doc.Namespaces) != 12 || len(snap.Processes) != 4 {
 		t.Errorf("%d namespaces (%d listed), %d processes; want 12 and 4", len(snap.Namespaces), len(doc.Namespaces), len(snap.Processes))
 	}
+	allParts := inspect.PartMountHolders | inspect.PartFDHolders | inspect.PartForChildren | inspect.PartHierarchy | inspect.PartContainers | inspect.PartNetNSID
+	if snap.Parts != allParts || snap.DetailTypes != inspect.AllTypes {
+		t.Errorf("parts %b and detail types %b read, want every one", snap.Parts, snap.DetailTypes)
+	}
 	if snap.ProcRoot != "" {
 		t.Errorf("ProcRoot = %q, want none: the processes are another moment's", snap.ProcRoot)
 	}
 
 	user := ns(4026532400)
 	if user.Type != inspect.User || user.Parent != id(4026531837) || user.OwnerUID != 1000 ||
-		!slices.Equal(pids(user.Processes), []int{500, 502}) || user.NumProcs() != 1 ||
+		!slices.Equal(pids(user.Processes), []int{500, 502}) || user.NumProcs() != 1 || user.Serial != 4097 ||
 		user.Container == nil || *user.Container != (inspect.Container{Engine: "docker", ID: "abc123def456"}) ||
 		user.Details.User == nil || !slices.Equal(user.Details.User.UIDMap, []inspect.IDMapRange{{Inside: 0, Outside: 1000, Length: 1}}) || user.Details.User.SetGroups != "deny" {
 		t.Errorf("user namespace read as %+v (details %+v)", user, user.Details.User)
@@ -102,13 +106,13 @@ func TestReadFixture(t *testing.T) {
 	}
 
 	p1, p2, p500, p502 := snap.Processes[1], snap.Processes[2], snap.Processes[500], snap.Processes[502]
-	if p1.Namespaces != (inspect.NamespaceSet{}) || p1.Cmdline != nil || p1.Comm != "systemd" {
-		t.Errorf("pid 1 read as %+v, want unreadable links and no command line", p1)
+	if p1.Namespaces != (inspect.NamespaceSet{}) || p1.Cmdline != nil || p1.Comm != "systemd" || p1.Has(inspect.FieldCmdline) || !p1.Has(inspect.FieldStat|inspect.FieldNSpid|inspect.FieldCgroup) {
+		t.Errorf("pid 1 read as %+v, want unreadable links and its command line not read", p1)
 	}
 	if p2.Cmdline == nil || len(p2.Cmdline) != 0 || p2.Namespaces != snap.Initial {
 		t.Errorf("kthreadd read as %+v, want an empty command line in the initial namespaces", p2)
 	}
-	if p500.UID != 1000 || p500.State != 'S' || p500.StartTime != 4200 || !slices.Equal(p500.Cmdline, []string{"sleep", "1000"}) ||
+	if p500.UID != 1000 || p500.Key() != (inspect.ProcessKey{PID: 500, StartTime: 4200}) || p500.State != 'S' || p500.StartTime != 4200 || !slices.Equal(p500.Cmdline, []string{"sleep", "1000"}) ||
 		p500.Cgroup != "/system.slice/docker-abc123def4567890.scope" || p500.Container == nil || p500.Namespaces[inspect.LinkTimeForChildren] != id(4026532402) {
 		t.Errorf("pid 500 read as %+v", p500)
 	}
@@ -133,9 +137,15 @@ func TestReadFixture(t *testing.T) {
 
 	// This host's pid 1 is another process; Fill must not take its
 	// command line for the saved one's.
-	snap.Fill([]*inspect.Process{p1})
-	if p1.Cmdline != nil || p1.Comm != "systemd" {
-		t.Errorf("Fill changed the saved pid 1 to %+v", p1)
+	if filled := snap.Fill([]*inspect.Process{p1}); filled[0].Cmdline != nil || filled[0].Comm != "systemd" {
+		t.Errorf("Fill gave the saved pid 1 as %+v", filled[0])
+	}
+
+	if _, err := snap.RefreshProcess(p500.Key()); err == nil {
+		t.Errorf("RefreshProcess of a saved snapshot read this host's pid 500")
+	}
+	if _, err := snap.RefreshNamespace(blue.ID); err == nil {
+		t.Errorf("RefreshNamespace of a saved snapshot read this host")
 	}
 
 	var again bytes.Buffer
@@ -144,6 +154,26 @@ func TestReadFixture(t *testing.T) {
 	}
 	if !bytes.Equal(again.Bytes(), data) {
 		t.Errorf("written again, the fixture differs: %s", firstDifference(data, again.Bytes()))
+	}
+}
+
+// TestReadOlderFile reads a file written before "parts", "detail_types"
+// and a process's "read" were: only list --json --details wrote the schema
+// then, and it read everything.
+func TestReadOlderFile(t *testing.T) {
+	doc, err := Read(strings.NewReader(`{"schema": "nsdive.snapshot/v1", "taken": "2026-11-23T18:00:00Z",
+		"processes": [{"pid": 7, "tgid": 7, "comm": "sh", "cmdline": ["sh"], "namespaces": {"net": 4026531833}, "future": {"member": 1}}],
+		"newer_member": [1, 2]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := doc.Snapshot
+	if !snap.Has(inspect.PartMountHolders|inspect.PartFDHolders|inspect.PartForChildren|inspect.PartHierarchy|inspect.PartContainers|inspect.PartNetNSID) ||
+		snap.DetailTypes != inspect.AllTypes {
+		t.Errorf("parts %b and detail types %b, want every one", snap.Parts, snap.DetailTypes)
+	}
+	if p := snap.Processes[7]; p == nil || !p.Has(inspect.FieldStat|inspect.FieldNSpid|inspect.FieldCmdline|inspect.FieldCgroup) || p.UID != -1 {
+		t.Errorf("process 7 read as %+v, want every field read and an unknown uid", p)
 	}
 }
 

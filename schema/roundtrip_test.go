@@ -49,6 +49,15 @@ func TestRoundTripHost(t *testing.T) {
 		t.Errorf("read back: self %v initial %v pid %d taken %v; want %v %v %d %v",
 			back.Self(), back.Initial, back.InitialPID, back.Taken, snap.Self(), snap.Initial, snap.InitialPID, snap.Taken)
 	}
+	if back.Parts != snap.Parts || back.DetailTypes != snap.DetailTypes {
+		t.Errorf("read back: parts %b detail types %b; want %b %b", back.Parts, back.DetailTypes, snap.Parts, snap.DetailTypes)
+	}
+	for pid, orig := range snap.Processes {
+		if p := back.Processes[pid]; p == nil || p.Read != orig.Read || p.Key() != orig.Key() {
+			t.Errorf("process %d read back as %+v, scanned as %+v", pid, p, orig)
+			break
+		}
+	}
 	check := func(what string, id nstest.ID) *inspect.Namespace {
 		t.Helper()
 		nsid := inspect.NamespaceID{Dev: id.Dev, Ino: id.Ino}
@@ -59,6 +68,9 @@ func TestRoundTripHost(t *testing.T) {
 		}
 		if got, want := pids(ns.Processes), pids(orig.Processes); !slices.Equal(got, want) {
 			t.Errorf("%s: members %v read back, %v scanned", what, got, want)
+		}
+		if ns.Serial != orig.Serial || ns.Owner != orig.Owner || ns.Parent != orig.Parent {
+			t.Errorf("%s: serial %d owner %v parent %v read back, %d %v %v scanned", what, ns.Serial, ns.Owner, ns.Parent, orig.Serial, orig.Owner, orig.Parent)
 		}
 		if !slices.Equal(ns.Holders, orig.Holders) {
 			t.Errorf("%s: holders %v read back, %v scanned", what, ns.Holders, orig.Holders)

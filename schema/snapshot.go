@@ -12,6 +12,39 @@ import (
 // and a new name marks any other change.
 const Name = "nsdive.snapshot/v1"
 
+// parts names the optional parts of a snapshot in "parts".
+var parts = []struct {
+	part inspect.Part
+	name string
+}{
+	{inspect.PartMountHolders, "mount_holders"},
+	{inspect.PartFDHolders, "fd_holders"},
+	{inspect.PartForChildren, "for_children"},
+	{inspect.PartHierarchy, "hierarchy"},
+	{inspect.PartContainers, "containers"},
+	{inspect.PartNetNSID, "netnsid"},
+}
+
+func partNames(set inspect.Part) []string {
+	names := []string{}
+	for _, p := range parts {
+		if set&p.part != 0 {
+			names = append(names, p.name)
+		}
+	}
+	return names
+}
+
+func typeNames(set inspect.TypeSet) []string {
+	names := []string{}
+	for _, t := range inspect.Types {
+		if set.Has(t) {
+			names = append(names, t.String())
+		}
+	}
+	return names
+}
+
 // UserName gives the login name of a uid, for the "user" members; the
 // CLI passes its cached lookup, a reader of a file the names it holds.
 type UserName func(uid int) string
@@ -44,6 +77,8 @@ func Write(w io.Writer, snap *inspect.Snapshot, nss []*inspect.Namespace, userNa
 		{Key: "initial_pid", Value: snap.InitialPID},
 		{Key: "initial", Value: linksObject(snap.Initial)},
 		{Key: "self", Value: linksObject(snap.Self())},
+		{Key: "parts", Value: partNames(snap.Parts)},
+		{Key: "detail_types", Value: typeNames(snap.DetailTypes)},
 		{Key: "unreadable", Value: jsonw.Object{
 			{Key: "processes", Value: snap.Unreadable.Processes},
 			{Key: "links", Value: snap.Unreadable.Links},
