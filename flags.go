@@ -33,9 +33,35 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usage func(w 
 	return usageError{err}
 }
 
-// printDefaults writes the options of fs, as pflag lays them out.
+// printDefaults writes the options of fs, one a line: "-J, --json" and
+// its usage, a value's name after an option that takes one ("--task PID",
+// "--tree[=string]" when it is optional). pflag's own layout writes
+// "[=true|false]" after every switch.
 func printDefaults(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, fs.FlagUsages())
+	var names, usages []string
+	width := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Hidden {
+			return
+		}
+		name := "    --" + f.Name
+		if f.Shorthand != "" {
+			name = "-" + f.Shorthand + ", --" + f.Name
+		}
+		varname, usage := flag.UnquoteUsage(f)
+		switch {
+		case f.Value.Type() == "bool":
+		case f.NoOptDefVal != "":
+			name += "[=" + varname + "]"
+		case varname != "":
+			name += " " + varname
+		}
+		names, usages = append(names, name), append(usages, usage)
+		width = max(width, len(name))
+	})
+	for i, name := range names {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, name, usages[i])
+	}
 }
 
 // pidValue is a process id flag: decimal only, as lsns reads -p, where

@@ -37,19 +37,19 @@ type listFlags struct {
 }
 
 func (f *listFlags) define(fs *flag.FlagSet) {
-	fs.StringArrayVarP(&f.types, "type", "t", nil, "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time); may be repeated")
+	fs.StringArrayVarP(&f.types, "type", "t", nil, "namespaces of this `TYPE` only (mnt, net, ipc, user, pid, uts, cgroup, time); may be repeated")
 	fs.VarP(pidValue{&f.pid}, "task", "p", "print the namespaces of this process")
 	fs.BoolVarP(&f.json, "json", "J", false, "use JSON output format")
 	fs.BoolVarP(&f.list, "list", "l", false, "use list format output")
 	fs.BoolVarP(&f.raw, "raw", "r", false, "use the raw output format")
 	fs.BoolVarP(&f.noHead, "noheadings", "n", false, "don't print headings")
-	fs.StringVarP(&f.output, "output", "o", "", "columns to print (+LIST adds to the default)")
+	fs.StringVarP(&f.output, "output", "o", "", "the `LIST` of columns to print (+LIST adds to the default)")
 	fs.BoolVar(&f.outputAll, "output-all", false, "output all columns")
-	fs.StringVarP(&f.tree, "tree", "T", "", "use tree format (parent, owner, or process)")
+	fs.StringVarP(&f.tree, "tree", "T", "", "use tree format, nesting by `RELATION`: parent, owner (the default) or process")
 	fs.Lookup("tree").NoOptDefVal = "owner"
 	fs.BoolVar(&f.details, "details", false, "with --json: the whole snapshot (processes, holders, hierarchy, mounts, what is inside each namespace); see README")
 	fs.BoolVarP(&f.persistent, "persistent", "P", false, "namespaces without processes")
-	fs.StringVarP(&f.filter, "filter", "Q", "", "apply display filter: an lsns filter expression (scols-filter(5)), e.g. 'TYPE == \"net\" && NPROCS == 0'")
+	fs.StringVarP(&f.filter, "filter", "Q", "", "apply display filter `EXPR`: an lsns filter expression (scols-filter(5)), e.g. 'TYPE == \"net\" && NPROCS == 0'")
 	fs.BoolVarP(&f.listColumns, "list-columns", "H", false, "list the available columns")
 	fs.BoolVarP(&f.version, "version", "V", false, "display version")
 	fs.BoolP("notruncate", "u", false, "don't truncate text in columns (nsdive never does)")
