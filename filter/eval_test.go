@@ -242,3 +242,18 @@ func TestCellValues(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMatch measures a typical filter on one row; nsdive list runs
+// it once for each namespace shown.
+func BenchmarkMatch(b *testing.B) {
+	f, err := Parse(`TYPE == "net" && (NPROCS == 0 || COMMAND =~ "^unshare") || nsfs`, lsnsColumns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := []Row{rowOf(hostNet), rowOf(persistentNet)}
+	for i := 0; b.Loop(); i++ {
+		if _, err := f.Match(rows[i%2]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
