@@ -138,7 +138,8 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	nss, err := display.Selection{Types: types, PID: f.pid, Inode: only, Persistent: f.persistent}.Namespaces(snap)
+	// lsns NAMESPACE lists the namespace's processes whatever -P says.
+	nss, err := display.Selection{Types: types, PID: f.pid, Inode: only, Persistent: f.persistent && only == 0}.Namespaces(snap)
 	if errors.Is(err, display.ErrDenied) {
 		return fmt.Errorf("%w%s", err, deniedBecause())
 	}

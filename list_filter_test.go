@@ -113,6 +113,41 @@ func TestListPersistent(t *testing.T) {
 	}
 }
 
+// TestListPersistentNamespaceArgument checks that -P does not hide the
+// processes of a namespace given as argument, as lsns -P NAMESPACE lists
+// them.
+func TestListPersistentNamespaceArgument(t *testing.T) {
+	nstest.RequireRoot(t)
+	n := startNested(t)
+	var out struct{ Namespaces []struct{ PID int } }
+	nsdiveJSON(t, &out, "list", "--json", "--list", "-P", strconv.FormatUint(n.ns["pid"], 10))
+	if len(out.Namespaces) != 1 || out.Namespaces[0].PID != n.Init {
+		t.Errorf("list -P PIDNS: %+v, want its one process %d", out.Namespaces, n.Init)
+	}
+}
+
+// TestListNetNSID checks the NETNSID a netns made by `ip netns add` has
+// (none: "unassigned", a string as in lsns -J), and that -Q compares it
+// as lsns does: as text, and as a number only where it is one.
+func TestListNetNSID(t *testing.T) {
+	nstest.RequireRoot(t)
+	bound := nstest.AddNetns(t, nstest.Name+"-netnsid").Ino
+	var out struct{ Namespaces []struct{ NetNSID *string } }
+	nsdiveJSON(t, &out, "list", "--json", "-t", "net", "-o", "NETNSID", "-Q", fmt.Sprintf("NS == %d", bound))
+	if len(out.Namespaces) != 1 || out.Namespaces[0].NetNSID == nil || *out.Namespaces[0].NetNSID != "unassigned" {
+		t.Errorf("list -t net -o NETNSID -Q 'NS == %d': %+v, want one row with netnsid \"unassigned\"", bound, out.Namespaces)
+	}
+	got := listInodes(t, "-o", "NS", "-Q", fmt.Sprintf(`netnsid == "unassigned" && ns == %d`, bound))
+	if _, ok := got[bound]; !ok || len(got) != 1 {
+		t.Errorf(`-Q 'NETNSID == "unassigned" && NS == %d': %v, want that namespace`, bound, slices.Collect(maps.Keys(got)))
+	}
+	// lsns: "failed to apply filter"; here the namespace and the reason.
+	_, stderr, code := runNsdive(t, "list", "-t", "net", "-Q", fmt.Sprintf("NS == %d && NETNSID == 0", bound))
+	if want := fmt.Sprintf(`namespace %d: position %d: cannot compare as a number: "unassigned" is not a number`, bound, len(fmt.Sprint(bound))+11); code != 1 || !strings.Contains(string(stderr), want) {
+		t.Errorf("NETNSID == 0 on an unassigned one: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	}
+}
+
 // TestListFilterErrors checks that a wrong expression, or one that
 // cannot be applied to a row (lsns: "failed to apply filter"), exits 1
 // saying where.
