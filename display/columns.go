@@ -36,7 +36,7 @@ var Columns = []Column{
 	{"NSFS", "nsfs mountpoints holding the namespace (in nsdive's mount namespace)", false, filter.String},
 	{"PNS", "parent namespace identifier (inode number)", true, filter.Number},
 	{"ONS", "owner namespace identifier (inode number)", true, filter.Number},
-	{"HOLDERS", "what besides processes keeps it alive (mount:PATH, mount:PATH@mnt:INODE for a bind mount in another mount namespace, fd:PID/FD, socket:PID/FD, for_children:PID)", false, filter.String},
+	{"HOLDERS", "what besides processes keeps it alive (mount:PATH, or mount:PATH@mnt:INODE for a bind mount only in another mount namespace; fd:PID/FD, socket:PID/FD, for_children:PID)", false, filter.String},
 	{"CONTAINER", "container engine and id guessed from cgroups", false, filter.String},
 }
 

@@ -111,11 +111,7 @@ func (r *Row) Value(col string) any {
 		if len(ns.Holders) == 0 {
 			return nil
 		}
-		parts := make([]string, len(ns.Holders))
-		for i, h := range ns.Holders {
-			parts[i] = r.Snap.HolderLabel(h)
-		}
-		return strings.Join(parts, ",")
+		return strings.Join(r.Snap.HolderLabels(ns), ",")
 	case "CONTAINER":
 		if ns.Container == nil {
 			return nil

@@ -29,5 +29,9 @@
 //     lazy scan, for a one-shot command, leaves the start time to Fill; a
 //     long-running program scans without Options.Lazy, one stat file more
 //     per process, and gets complete keys for every process.
+//   - Namespaces are found through sources (source.go), one per way a
+//     namespace can be seen: process links, bind mounts, descriptors and
+//     sockets. A new way (the kernel's listns() on Linux 6.19+) is one more
+//     source, not another pass bolted onto Scan.
 //   - No terminal code: the CLI and the explorer format what this returns.
 package inspect

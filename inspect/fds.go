@@ -2,8 +2,6 @@ package inspect
 
 import (
 	"bytes"
-	"cmp"
-	"slices"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,7 +22,7 @@ type socketFD struct {
 	pid, fd int
 }
 
-// fdWorker is what one goroutine of the descriptor pass reads into.
+// fdWorker is what one worker of the process pass reads of descriptors.
 type fdWorker struct {
 	dents   []byte
 	link    [64]byte // enough for "socket:[N]" and "net:[N]"; a longer target is a path
@@ -60,9 +58,6 @@ func (sc *scanner) findDescriptors(snap *Snapshot) error {
 			holds = append(holds, fdHold{id: id, typ: Net, pid: s.pid, fd: s.fd, socket: true})
 		}
 	}
-	slices.SortFunc(holds, func(a, b fdHold) int {
-		return cmp.Or(cmp.Compare(a.pid, b.pid), cmp.Compare(a.fd, b.fd))
-	})
 	for _, h := range holds {
 		kind := HeldByFD
 		if h.socket {

@@ -315,7 +315,7 @@ func (s *Snapshot) SortedProcesses() []*Process {
 
 // String describes the holder as "mount:/run/netns/blue@mnt:4026532246"
 // (the path, then the mount namespace it is mounted in, when known),
-// "fd:PID/FD", "socket:PID/FD" or "for_children:PID". Snapshot.HolderLabel
+// "fd:PID/FD", "socket:PID/FD" or "for_children:PID". Snapshot.HolderLabels
 // leaves out the mount namespace where it is the reader's.
 func (h Holder) String() string {
 	switch h.Kind {
@@ -330,16 +330,35 @@ func (h Holder) String() string {
 	return fmt.Sprintf("%s:%d/%d", h.Kind, h.PID, h.FD)
 }
 
-// HolderLabel describes h as Holder.String does, but a bind mount in the
-// mount namespace of the program that took the snapshot as its path alone,
-// "mount:/run/netns/blue": that path resolves for whoever reads it there.
-// One in another mount namespace keeps the "@mnt:INODE" that says where
-// the path is: in nsdive's own it may not exist, or be an ordinary file.
-func (s *Snapshot) HolderLabel(h Holder) string {
-	if h.Kind == HeldByMount && h.MountNS == s.self[LinkMnt] {
-		return "mount:" + h.Path
+// HolderLabels describes ns's holders as the HOLDERS column shows them:
+// each as Holder.String does, but a bind mount's path once, as
+// "mount:PATH" when it is mounted in the mount namespace of the program
+// that took the snapshot (the path resolves there), otherwise as
+// "mount:PATH@mnt:INODE", naming the first other mount namespace that has
+// it. A mount namespace copied from another (as unshare --mount and every
+// container make) carries its bind mounts along, so one path may be
+// mounted in hundreds of them; ns.Holders lists every one.
+func (s *Snapshot) HolderLabels(ns *Namespace) []string {
+	var labels []string
+	at := make(map[string]int) // a mount path's label, by index
+	for _, h := range ns.Holders {
+		if h.Kind != HeldByMount {
+			labels = append(labels, h.String())
+			continue
+		}
+		own := h.MountNS == s.self[LinkMnt]
+		label := h.String()
+		if own {
+			label = "mount:" + h.Path
+		}
+		if i, seen := at[h.Path]; !seen {
+			at[h.Path] = len(labels)
+			labels = append(labels, label)
+		} else if own {
+			labels[i] = label
+		}
 	}
-	return h.String()
+	return labels
 }
 
 // NSFSPaths lists, each once, the mount points of the nsfs bind mounts that
