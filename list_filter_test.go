@@ -65,6 +65,13 @@ func TestListFilter(t *testing.T) {
 		t.Errorf("-Q 'PID eq %d': %v, want %v", n.Init, keys, want)
 	}
 
+	// With a NAMESPACE argument, -Q picks among its processes.
+	var members struct{ Namespaces []struct{ PID int } }
+	nsdiveJSON(t, &members, "list", "--json", "--list", "-Q", "COMMAND =~ '^sleep'", strconv.FormatUint(n.ns["net"], 10))
+	if len(members.Namespaces) != 1 || members.Namespaces[0].PID != n.Init {
+		t.Errorf("list -Q \"COMMAND =~ '^sleep'\" NETNS: %+v, want the sleep, %d", members.Namespaces, n.Init)
+	}
+
 	// With -p, -Q narrows the process's namespaces: unshare's own ones
 	// have two processes, the pid and time namespaces it is in are the
 	// host's.

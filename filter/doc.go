@@ -37,6 +37,8 @@
 //     search the left side's text (unanchored).
 //   - Numbers are unsigned 64-bit integers (a too long literal is the
 //     maximum, as strtoumax saturates); there are no negative literals.
+//     Floats are float64 where libsmartcols has long double, so
+//     `1 == 1.0000000000000001` is true here and false in lsns.
 //   - An empty expression matches every row.
 //
 // Where lsns misbehaves, this package reports an error instead: lsns
