@@ -171,16 +171,9 @@ func TestReadCgroupInfoFixture(t *testing.T) {
 func TestReadCgroupInfoRoot(t *testing.T) {
 	nstest.RequireRoot(t)
 	hierarchy := pickedHierarchy(t)
-	name := "nsdive-test-" + strconv.Itoa(os.Getpid())
+	name := nstest.Name
 	root := filepath.Join(hierarchy, name)
-	sub := filepath.Join(root, "sub")
-	if err := os.MkdirAll(sub, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		os.Remove(sub)
-		os.Remove(root)
-	})
+	sub := nstest.MakeCgroup(t, hierarchy, filepath.Join(name, "sub"))
 	pid := startProbe(t, "sh", "-c", "echo $$ > "+root+"/cgroup.procs && exec unshare --cgroup sleep 1000")
 	probeUntil(t, func() bool { return commIs(pid, "sleep") }, "unshare to exec sleep")
 
@@ -267,15 +260,8 @@ func TestCgroupV2OnlyScopeRoot(t *testing.T) {
 	nstest.RequireRoot(t)
 	v2 := cgroup2Mount(t)
 	const id = "4f797c539e6c745de61a93ca3ff892358ecbcaccd8414d5db545c38428142970"
-	top := "nsdive-test-" + strconv.Itoa(os.Getpid())
-	scope := filepath.Join(top, "libpod-"+id+".scope")
-	if err := os.MkdirAll(filepath.Join(v2, scope), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		os.Remove(filepath.Join(v2, scope))
-		os.Remove(filepath.Join(v2, top))
-	})
+	scope := filepath.Join(nstest.Name, "libpod-"+id+".scope")
+	nstest.MakeCgroup(t, v2, scope)
 	procs := filepath.Join(v2, scope, "cgroup.procs")
 	pid := startProbe(t, "sh", "-c", "echo $$ > "+procs+" && exec unshare --uts sleep 1000")
 	probeUntil(t, func() bool { return commIs(pid, "sleep") }, "sh to join the scope and exec sleep")

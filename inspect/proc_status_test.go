@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -157,32 +156,12 @@ func TestReadStatusPIDNamespaceRoot(t *testing.T) {
 	}
 }
 
-// startProbe starts a helper command and returns its pid, SIGKILLing and
-// reaping it on cleanup: unshare --fork ignores SIGTERM, so helpers that
-// fork pass --kill-child to take their child along. Output goes to a file,
-// logged when the test fails: a pipe held by a stray child would stall the
-// test binary.
+// startProbe starts a helper command in a process group of its own and
+// returns its pid; the cleanup SIGKILLs the group (unshare --fork ignores
+// SIGTERM) and reaps it (nstest.Start).
 func startProbe(t testing.TB, name string, args ...string) int {
 	t.Helper()
-	out, err := os.Create(filepath.Join(t.TempDir(), "output"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Close()
-	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("%s %s: %v", name, strings.Join(args, " "), err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			msg, _ := os.ReadFile(out.Name())
-			t.Logf("%s %s: %s", name, strings.Join(args, " "), msg)
-		}
-	})
-	return cmd.Process.Pid
+	return nstest.Start(t, append([]string{name}, args...)...).PID()
 }
 
 // forkedChild waits for the first child of pid to run command comm, after

@@ -266,7 +266,7 @@ func startInMountNS(t *testing.T, dir string, enter int, script string) int {
 	// the pid started is the one in the new namespace.
 	args = append(args, "sh", "-ec", script+"\necho ready\nexec sleep 1000")
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = append(os.Environ(), "D="+dir)
+	cmd.Env = append(os.Environ(), "D="+dir, nstest.Marker) // Marker: for nstest.Leftovers
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()

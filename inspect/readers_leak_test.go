@@ -30,6 +30,7 @@ func spawnSleeper(t testing.TB, prefix []string, setup string) int {
 	defer stderr.Close()
 	args := append(slices.Clone(prefix), "sh", "-c", setup+" && echo ready && exec sleep 1000")
 	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(cmd.Environ(), nstest.Marker) // for nstest.Leftovers
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

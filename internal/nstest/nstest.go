@@ -64,7 +64,8 @@ type Process struct {
 }
 
 // Start starts args in a process group of its own; t.Cleanup kills the
-// group. It does not wait for the process to be ready: see WaitUntil.
+// group, and logs the process's standard error if the test failed. It
+// does not wait for the process to be ready: see WaitUntil.
 func Start(t testing.TB, args ...string) *Process {
 	t.Helper()
 	stderrPath := filepath.Join(t.TempDir(), "stderr")
@@ -80,7 +81,12 @@ func Start(t testing.TB, args ...string) *Process {
 		t.Fatal(err)
 	}
 	proc := &Process{p: p, stderr: stderrPath}
-	t.Cleanup(func() { proc.Kill(t) })
+	t.Cleanup(func() {
+		proc.Kill(t)
+		if msg, _ := os.ReadFile(stderrPath); t.Failed() && len(msg) > 0 {
+			t.Logf("stderr of %s: %s", strings.Join(args, " "), msg)
+		}
+	})
 	return proc
 }
 

@@ -28,8 +28,9 @@ func NewOwner(prefix, key string) Owner {
 }
 
 // Leftovers lists what the owner made that still exists: network
-// namespaces under /run/netns and mounts (in the caller's mount namespace)
-// whose names contain Name, and processes that carry Marker.
+// namespaces under /run/netns, mounts (in the caller's mount namespace)
+// and top-level cgroups whose names contain Name, and processes that
+// carry Marker.
 func (o Owner) Leftovers() []string {
 	var left []string
 	entries, _ := os.ReadDir("/run/netns")
@@ -42,6 +43,14 @@ func (o Owner) Leftovers() []string {
 	for line := range strings.Lines(string(mountinfo)) {
 		if strings.Contains(line, o.Name) {
 			left = append(left, "mount "+strings.TrimSpace(line))
+		}
+	}
+	// cgroup2 at /sys/fs/cgroup, or v1 hierarchies (and a hybrid host's
+	// cgroup2) one level below.
+	for _, pattern := range []string{"/sys/fs/cgroup/" + o.Name + "*", "/sys/fs/cgroup/*/" + o.Name + "*"} {
+		cgroups, _ := filepath.Glob(pattern)
+		for _, c := range cgroups {
+			left = append(left, "cgroup "+c)
 		}
 	}
 	for _, pid := range o.Processes() {

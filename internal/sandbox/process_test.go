@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -81,8 +82,9 @@ func TestStartFails(t *testing.T) {
 	}
 }
 
-// TestLeftovers makes a mount named for the owner and a marked process,
-// checks that Leftovers lists both and another owner's lists neither,
+// TestLeftovers makes a mount and a cgroup named for the owner and a
+// marked process, checks that Leftovers lists them and another owner's
+// lists none,
 // then removes them.
 func TestLeftovers(t *testing.T) {
 	nstest.RequireRoot(t)
@@ -94,6 +96,18 @@ func TestLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = unix.Unmount(dir, unix.MNT_DETACH) })
+	// Any hierarchy: cgroup2 at /sys/fs/cgroup, or one below it.
+	hierarchies, _ := filepath.Glob("/sys/fs/cgroup/*/cgroup.procs")
+	hierarchies = append([]string{"/sys/fs/cgroup/cgroup.procs"}, hierarchies...)
+	i := slices.IndexFunc(hierarchies, func(procs string) bool { _, err := os.Stat(procs); return err == nil })
+	if i < 0 {
+		t.Fatal("no cgroup hierarchy is mounted under /sys/fs/cgroup")
+	}
+	cgroup := filepath.Join(filepath.Dir(hierarchies[i]), owner.Name)
+	if err := os.Mkdir(cgroup, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Remove(cgroup) })
 	p, err := owner.Start(exec.Command("sleep", "1000"))
 	if err != nil {
 		t.Fatal(err)
@@ -102,8 +116,8 @@ func TestLeftovers(t *testing.T) {
 
 	left := owner.Leftovers()
 	mounted := slices.ContainsFunc(left, func(s string) bool { return strings.HasPrefix(s, "mount ") && strings.Contains(s, dir) })
-	if !mounted || !slices.Contains(left, fmt.Sprintf("process %d (sleep)", p.PID())) {
-		t.Errorf("Leftovers = %v, want the mount at %s and process %d (sleep)", left, dir, p.PID())
+	if !mounted || !slices.Contains(left, "cgroup "+cgroup) || !slices.Contains(left, fmt.Sprintf("process %d (sleep)", p.PID())) {
+		t.Errorf("Leftovers = %v, want the mount at %s, cgroup %s and process %d (sleep)", left, dir, cgroup, p.PID())
 	}
 	if other := (sandbox.Owner{Name: owner.Name + "-other", Marker: owner.Marker + "-other"}).Leftovers(); len(other) != 0 {
 		t.Errorf("another owner's leftovers = %v, want none", other)
@@ -112,6 +126,9 @@ func TestLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := unix.Unmount(dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(cgroup); err != nil {
 		t.Fatal(err)
 	}
 	if left := owner.Leftovers(); len(left) != 0 {
