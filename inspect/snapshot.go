@@ -27,8 +27,18 @@ func (sc *scanner) assemble(snap *Snapshot, tasks []*Process) {
 			if id.IsZero() || l.ForChildren() {
 				continue
 			}
-			readable = true
 			ns := snap.namespace(id, l.Type())
+			if ns.Type != l.Type() {
+				// The kernel freed the namespace this number named
+				// after an earlier process was read and gave the
+				// number to a new one of another type (it hands out
+				// the lowest free one). The link changed under the
+				// scan, as a process that exits mid-read does: left
+				// unread.
+				p.Namespaces[l] = NamespaceID{}
+				continue
+			}
+			readable = true
 			if ns.Processes == nil {
 				ns.Processes = make([]*Process, 0, members[id])
 			}
@@ -48,6 +58,10 @@ func (sc *scanner) assemble(snap *Snapshot, tasks []*Process) {
 				continue
 			}
 			ns := snap.namespace(id, l.Type())
+			if ns.Type != l.Type() {
+				p.Namespaces[l] = NamespaceID{} // reused, as above
+				continue
+			}
 			ns.Holders = append(ns.Holders, Holder{Kind: HeldForChildren, PID: p.PID})
 		}
 	}
