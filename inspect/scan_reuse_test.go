@@ -10,7 +10,7 @@ import "testing"
 // namespace cannot be both: the first type read stands, and the link that
 // contradicts it is left unread, as if its process had changed mid-read.
 func TestScanInodeReusedByAnotherType(t *testing.T) {
-	snap, err := Scan(Options{ProcRoot: "testdata/proctree_reused", ForChildren: true})
+	snap, err := Scan(t.Context(), Options{ProcRoot: "testdata/proctree_reused", ForChildren: true})
 	if err != nil {
 		t.Fatal(err)
 	}
