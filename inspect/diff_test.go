@@ -135,7 +135,14 @@ func TestDiffLive(t *testing.T) {
 	}
 
 	p.Kill(t)
+	// Mount namespaces made while second was mounted (by anyone, on a
+	// busy host) have a copy of it, which umount leaves; unlinking a
+	// mount point detaches it in every mount namespace, as ip netns del
+	// does for its file.
 	nstest.Run(t, "umount", second)
+	if err := os.Remove(second); err != nil {
+		t.Fatal(err)
+	}
 	ipRun(t, "netns", "del", netns.name)
 	// The uts namespace had only the process. The netns may outlive its
 	// bind mounts here: a mount namespace made elsewhere on the host while
