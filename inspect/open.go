@@ -20,16 +20,17 @@ func openNamespace(snap *Snapshot, ns *Namespace) (int, error) {
 // waysTo yields the ways to a namespace's nsfs file that the snapshot
 // knows, cheapest first: a member process's link, a for_children link, a
 // descriptor, a bind mount (seen through a process in the mount namespace
-// that has it) or a socket.
+// that has it) or a socket. Each wants the namespace's inode, so a way
+// that leads elsewhere since the scan fails instead of reading another.
 func waysTo(snap *Snapshot, ns *Namespace) iter.Seq[inside.Way] {
 	return func(yield func(inside.Way) bool) {
 		for _, p := range ns.Processes {
-			if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "ns/"+LinkOf(ns.Type).Name())}) {
+			if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "ns/"+LinkOf(ns.Type).Name()), Ino: ns.ID.Ino}) {
 				return
 			}
 		}
 		for _, h := range ns.Holders {
-			var w inside.Way
+			w := inside.Way{Ino: ns.ID.Ino}
 			switch h.Kind {
 			case HeldForChildren:
 				link := LinkPIDForChildren
@@ -45,7 +46,7 @@ func waysTo(snap *Snapshot, ns *Namespace) iter.Seq[inside.Way] {
 					continue
 				}
 				for _, p := range mntns.Processes {
-					if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "root"+h.Path)}) {
+					if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "root"+h.Path), Ino: ns.ID.Ino}) {
 						return
 					}
 				}

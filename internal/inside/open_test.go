@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nsdive/nsdive/internal/nstest"
 	"golang.org/x/sys/unix"
@@ -80,6 +81,48 @@ func TestWayOpen(t *testing.T) {
 	t.Run("missing path", func(t *testing.T) {
 		if _, err := (Way{Path: "/nonexistent"}).Open(); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("err %v, want ErrNotExist", err)
+		}
+	})
+	t.Run("wanted namespace", func(t *testing.T) {
+		fd, err := Way{Path: nsPath, Ino: want.Ino}.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		unix.Close(fd)
+		if fd, err := (Way{Path: "/proc/self/ns/net", Ino: want.Ino}).Open(); !errors.Is(err, ErrOtherNamespace) {
+			t.Errorf("own namespace's link: fd %d, err %v, want ErrOtherNamespace", fd, err)
+		}
+		if fd, err := (Way{PID: os.Getpid(), FD: sock, Ino: want.Ino + 1}).Open(); !errors.Is(err, ErrOtherNamespace) {
+			t.Errorf("socket: fd %d, err %v, want ErrOtherNamespace", fd, err)
+		}
+	})
+	// A descriptor number reused by a FIFO since the scan: a plain
+	// read-only open would block until a writer came.
+	t.Run("fifo", func(t *testing.T) {
+		fifo := t.TempDir() + "/fifo"
+		if err := unix.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			fd, err := Way{Path: fifo}.Open()
+			if err == nil {
+				unix.Close(fd)
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrNotNamespace) {
+				t.Errorf("err %v, want ErrNotNamespace", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("opening a FIFO blocked")
+		}
+	})
+	t.Run("regular file", func(t *testing.T) {
+		if fd, err := (Way{Path: "/proc/self/status"}).Open(); !errors.Is(err, ErrNotNamespace) {
+			t.Errorf("fd %d, err %v, want ErrNotNamespace", fd, err)
 		}
 	})
 }
