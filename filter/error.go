@@ -6,7 +6,7 @@ import (
 )
 
 // Error is a mistake in a filter expression, or a row that the expression
-// cannot be evaluated on; Pos says where.
+// cannot be evaluated on; Offset says where.
 type Error struct {
 	// Expr is the whole expression.
 	Expr string
@@ -24,6 +24,7 @@ func (e *Error) Position() int {
 	return utf8.RuneCountInString(e.Expr[:e.Offset]) + 1
 }
 
+// Error says where and what, as "position N: what".
 func (e *Error) Error() string {
 	return fmt.Sprintf("position %d: %s", e.Position(), e.Msg)
 }

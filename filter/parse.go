@@ -11,8 +11,8 @@ import (
 
 // Column is a column that an expression may name, with its type.
 type Column struct {
-	Name string
-	Type Type
+	Name string // as Columns and Row spell it; expressions may use any case
+	Type Type   // how a comparison reads the column's cells
 }
 
 // Filter is a parsed expression whose names are bound to columns.
