@@ -26,7 +26,7 @@ func runPS(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %s", quoteArg(fs.Arg(0)))}
 	}
-	snap, err := inspect.Scan(context.Background(), inspect.Options{Cmdline: true, ForChildren: true, Threads: true})
+	snap, err := inspect.Scan(context.Background(), inspect.Options{Cmdline: true, ForChildren: true, Threads: true, Cgroups: true})
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ var Columns = []Column{
 	{"PNS", "parent namespace identifier (inode number)", true, filter.Number},
 	{"ONS", "owner namespace identifier (inode number)", true, filter.Number},
 	{"HOLDERS", "what besides processes keeps it alive (mount:PATH, or mount:PATH@mnt:INODE for a bind mount only in another mount namespace; fd:PID/FD, socket:PID/FD, for_children:PID)", false, filter.String},
-	{"CONTAINER", "container engine and id guessed from cgroups", false, filter.String},
+	{"CONTAINER", "containers in it: engine:name and short id, from cgroups and the engines' files", false, filter.String},
 }
 
 // DefaultColumns are the columns shown when none are asked for, as lsns's.

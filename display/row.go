@@ -113,10 +113,7 @@ func (r *Row) Value(col string) any {
 		}
 		return strings.Join(r.Snap.HolderLabels(ns), ",")
 	case "CONTAINER":
-		if ns.Container == nil {
-			return nil
-		}
-		return ns.Container.Engine + ":" + ns.Container.ID
+		return ContainersCell(ns)
 	}
 	if p == nil {
 		// lsns names the creator of a user namespace no process is in.
@@ -184,4 +181,18 @@ func CommandLine(p *inspect.Process) string {
 		return p.Comm
 	}
 	return strings.Join(p.Cmdline, " ")
+}
+
+// ContainersCell shows the containers in a namespace as "engine:name id",
+// several separated by commas (a pod's shared namespaces, docker's
+// --network container:); nil when there is none.
+func ContainersCell(ns *inspect.Namespace) any {
+	if len(ns.Containers) == 0 {
+		return nil
+	}
+	parts := make([]string, len(ns.Containers))
+	for i, c := range ns.Containers {
+		parts[i] = c.String()
+	}
+	return strings.Join(parts, ",")
 }

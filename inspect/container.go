@@ -12,7 +12,9 @@ const shortIDLen = 12
 type containerMatch struct {
 	engine string
 	id     string // short id, or the name for lxc and nspawn
-	pod    string // the kubernetes pod uid, dashed; empty elsewhere
+	// pod is the kubernetes pod uid, dashed, or a podman pod's short id;
+	// empty elsewhere.
+	pod string
 }
 
 // containerFromCgroup guesses the container a process belongs to from its
@@ -25,7 +27,15 @@ func containerFromCgroup(path string) *Container {
 	if !ok {
 		return nil
 	}
-	return &Container{Engine: m.engine, ID: m.id}
+	c := &Container{Engine: m.engine, ID: m.id, Pod: m.pod}
+	// The whole id is in the path, where the short one starts; engines
+	// that keep names by container look it up by the whole id.
+	if len(m.id) == shortIDLen {
+		if i := strings.LastIndex(path, m.id); i >= 0 && i+64 <= len(path) && isContainerID(path[i:i+64]) {
+			c.fullID = path[i : i+64]
+		}
+	}
+	return c
 }
 
 // matchContainer walks the path's components from the root and keeps the
@@ -121,7 +131,7 @@ func matchComponent(comp, parent string, depth int, pod string) (containerMatch,
 	// container, and fails the id check.
 	if id, ok := strings.CutPrefix(comp, "libpod-"); ok {
 		if id = strings.TrimSuffix(id, ".scope"); isContainerID(id) {
-			return containerMatch{engine: "podman", id: id[:shortIDLen]}, true
+			return containerMatch{engine: "podman", id: id[:shortIDLen], pod: podmanPod(parent)}, true
 		}
 	}
 	// lxc and lxd: /lxc/<name> (lxc 2), lxc.payload/<name> (lxc 3),
@@ -177,6 +187,20 @@ func kubePodUID(comp string) string {
 		}
 	}
 	return uid
+}
+
+// podmanPod returns the short id of the podman pod whose cgroup is comp:
+// machine-libpod_pod_<id>.slice (systemd), <id> under libpod_parent
+// (cgroupfs); else "".
+func podmanPod(comp string) string {
+	id := comp
+	if rest, ok := strings.CutPrefix(comp, "machine-libpod_pod_"); ok {
+		id = strings.TrimSuffix(rest, ".slice")
+	}
+	if !isContainerID(id) {
+		return ""
+	}
+	return id[:shortIDLen]
 }
 
 // scopeID returns the short id of a <prefix><64 hex>.scope unit name.

@@ -58,7 +58,8 @@ func TestContainerFromCgroup(t *testing.T) {
 		{"podman systemd", "/machine.slice/libpod-" + id + ".scope", &containerMatch{engine: "podman", id: short}},
 		{"podman rootless", "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" + id + ".scope", &containerMatch{engine: "podman", id: short}},
 		{"podman systemd inside", "/machine.slice/libpod-" + id + ".scope/container", &containerMatch{engine: "podman", id: short}},
-		{"podman pod", "/machine.slice/machine-libpod_pod_" + id2 + ".slice/libpod-" + id + ".scope", &containerMatch{engine: "podman", id: short}},
+		{"podman pod", "/machine.slice/machine-libpod_pod_" + id2 + ".slice/libpod-" + id + ".scope", &containerMatch{engine: "podman", id: short, pod: short2}},
+		{"podman pod cgroupfs", "/libpod_parent/" + id2 + "/libpod-" + id, &containerMatch{engine: "podman", id: short, pod: short2}},
 		{"podman cgroupfs", "/libpod_parent/libpod-" + id, &containerMatch{engine: "podman", id: short}},
 		{"podman conmon", "/machine.slice/libpod-conmon-" + id + ".scope", nil},
 		// lxc and lxd
@@ -111,8 +112,11 @@ func TestContainerFromCgroup(t *testing.T) {
 				t.Errorf("matchContainer(%q) = %+v, %v; want %+v", tt.path, got, ok, *tt.want)
 			}
 			c := containerFromCgroup(tt.path)
-			if c == nil || c.Engine != tt.want.engine || c.ID != tt.want.id {
-				t.Errorf("containerFromCgroup(%q) = %+v", tt.path, c)
+			if c == nil || c.Engine != tt.want.engine || c.ID != tt.want.id || c.Pod != tt.want.pod {
+				t.Fatalf("containerFromCgroup(%q) = %+v", tt.path, c)
+			}
+			if len(c.ID) == shortIDLen && (len(c.fullID) != 64 || !strings.HasPrefix(c.fullID, c.ID)) {
+				t.Errorf("containerFromCgroup(%q) has whole id %q for %q", tt.path, c.fullID, c.ID)
 			}
 		})
 	}

@@ -173,7 +173,7 @@ func diffNamespace(oldSnap, newSnap *Snapshot, o, n *Namespace) Change {
 	}
 	both := oldSnap.Parts & newSnap.Parts
 	if (both&PartNetNSID != 0 && o.NetNSID != n.NetNSID) ||
-		(both&PartContainers != 0 && !reflect.DeepEqual(o.Container, n.Container)) {
+		(both&PartContainers != 0 && !reflect.DeepEqual(o.Containers, n.Containers)) {
 		ch |= ChangedRelations
 	}
 	return ch

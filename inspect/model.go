@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -44,10 +45,38 @@ type Process struct {
 func (p *Process) IsThread() bool { return p.TGID != p.PID }
 
 // Container names the container a process belongs to, as guessed from its
-// cgroup path.
+// cgroup path, with the name its engine gives it where the engine keeps
+// names in files (see nameContainers).
 type Container struct {
 	Engine string // docker, containerd, kubernetes, podman, lxc, nspawn
 	ID     string // short id, or name where the engine uses names
+	// Name is the engine's name for the container (docker, podman);
+	// empty when unknown.
+	Name string
+	// Pod is the pod the container is in: a kubernetes pod's uid or a
+	// podman pod's short id; empty when none.
+	Pod    string
+	fullID string // the whole 64-hex id, where the cgroup path has it
+}
+
+// String shows the container as "engine:name id", or "engine:id" when
+// its name is unknown.
+func (c *Container) String() string {
+	if c.Name == "" {
+		return c.Engine + ":" + c.ID
+	}
+	return c.Engine + ":" + c.Name + " " + c.ID
+}
+
+// same reports whether c and o are the same container.
+func (c *Container) same(o *Container) bool {
+	return c.Engine == o.Engine && c.ID == o.ID
+}
+
+// compareContainers orders containers by engine, pod, name and id.
+func compareContainers(a, b *Container) int {
+	return cmp.Or(cmp.Compare(a.Engine, b.Engine), cmp.Compare(a.Pod, b.Pod),
+		cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 }
 
 // HolderKind says how a namespace is kept alive.
@@ -104,9 +133,16 @@ type Namespace struct {
 	// NetNSID is the id the scanner's network namespace uses for this
 	// one (ip netns list-id); -1 when none is assigned or when it was not
 	// read (Snapshot.Has(PartNetNSID) tells).
-	NetNSID   int
+	NetNSID int
+	// Container is the one container whose processes are in the
+	// namespace; nil when none is, or when several share it.
 	Container *Container
-	Details   Details
+	// Containers are all the containers whose processes are in the
+	// namespace, sorted by engine, pod, name and id: several for a
+	// namespace that a pod's containers share, or that docker's
+	// --network container: joins.
+	Containers []*Container
+	Details    Details
 }
 
 // Details is what can be seen inside a namespace; only the part for the

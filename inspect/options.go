@@ -22,7 +22,8 @@ type Options struct {
 	// Threads finds threads whose namespaces differ from their leader's.
 	Threads bool
 	// Cgroups reads the cgroup of every process outside the initial
-	// namespaces and guesses its container.
+	// namespaces, guesses its container and reads the container's name
+	// where its engine keeps it in a file (see nameContainers).
 	Cgroups bool
 	// BindMounts finds namespaces held by nsfs bind mounts, reading the
 	// mountinfo of every mount namespace for them.

@@ -45,7 +45,7 @@ const (
 	PartFDHolders                     // HeldByFD and HeldBySocket holders (Options.FDs)
 	PartForChildren                   // HeldForChildren holders (Options.ForChildren)
 	PartHierarchy                     // Parent, Owner, OwnerUID (Options.Hierarchy)
-	PartContainers                    // Namespace.Container (Options.Cgroups)
+	PartContainers                    // Namespace.Container and Containers, with names (Options.Cgroups)
 	PartNetNSID                       // Namespace.NetNSID (Options.NetNSID)
 )
 

@@ -44,6 +44,11 @@ func (s *Snapshot) RefreshProcess(key ProcessKey) (*Process, error) {
 	if key.StartTime != 0 && p.StartTime != key.StartTime {
 		return nil, fmt.Errorf("read process %d started at tick %d: the pid now names another process: %w", key.PID, key.StartTime, fs.ErrNotExist)
 	}
+	// A container's name comes from its engine's processes and files
+	// (see nameContainers), not the process's: keep the snapshot's.
+	if was := s.Processes[key.PID]; was != nil && was.Container != nil && p.Container != nil && p.Container.same(was.Container) {
+		p.Container.Name = was.Container.Name
+	}
 	return p, nil
 }
 

@@ -66,7 +66,7 @@ func Scan(ctx context.Context, opts Options) (*Snapshot, error) {
 		run  func()
 	}{
 		{opts.Hierarchy, PartHierarchy, func() { sc.scanHierarchy(snap) }},
-		{opts.Cgroups, PartContainers, func() { attachContainers(snap) }},
+		{opts.Cgroups, PartContainers, func() { nameContainers(snap); attachContainers(snap) }},
 		{opts.Details != 0, 0, func() { sc.scanDetails(snap) }},
 		{opts.NetNSID, PartNetNSID, func() { sc.scanNetNSIDs(snap) }},
 	}

@@ -151,24 +151,23 @@ func (s *Snapshot) DiffersFromInitial(p *Process) []Link {
 	return out
 }
 
-// attachContainers names the container of each namespace whose member
-// processes all agree on one.
+// attachContainers names the containers whose processes are in each
+// namespace: Containers lists them all, Container is set when there is one.
 func attachContainers(snap *Snapshot) {
 	for _, ns := range snap.Namespaces {
 		if snap.IsInitial(ns) {
 			continue
 		}
-		var found *Container
+		var found []*Container
 		for _, p := range ns.Processes {
-			if p.Container == nil {
-				continue
+			if p.Container != nil && !slices.ContainsFunc(found, p.Container.same) {
+				found = append(found, p.Container)
 			}
-			if found != nil && *found != *p.Container {
-				found = nil
-				break
-			}
-			found = p.Container
 		}
-		ns.Container = found
+		slices.SortFunc(found, compareContainers)
+		ns.Containers = found
+		if len(found) == 1 {
+			ns.Container = found[0]
+		}
 	}
 }

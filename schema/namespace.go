@@ -53,6 +53,7 @@ func namespaceObject(snap *inspect.Snapshot, ns *inspect.Namespace, userName Use
 		{Key: "serial", Value: nullIfZero(ns.Serial)},
 		{Key: "netnsid", Value: netnsid},
 		{Key: "container", Value: containerObject(ns.Container)},
+		{Key: "containers", Value: containerObjects(ns.Containers)},
 		{Key: "details", Value: detailsObject(ns.Details)},
 	}
 }
@@ -80,7 +81,19 @@ func containerObject(c *inspect.Container) any {
 	if c == nil {
 		return nil
 	}
-	return jsonw.Object{{Key: "engine", Value: c.Engine}, {Key: "id", Value: c.ID}}
+	obj := jsonw.Object{{Key: "engine", Value: c.Engine}, {Key: "id", Value: c.ID}, {Key: "name", Value: c.Name}}
+	if c.Pod != "" {
+		obj = append(obj, jsonw.Field{Key: "pod", Value: c.Pod})
+	}
+	return obj
+}
+
+func containerObjects(cs []*inspect.Container) []jsonw.Object {
+	out := make([]jsonw.Object, len(cs))
+	for i, c := range cs {
+		out[i] = containerObject(c).(jsonw.Object)
+	}
+	return out
 }
 
 // numericUserName names a uid by its number.
@@ -116,17 +129,18 @@ func orEmpty(s []int) []int {
 
 // namespaceWire is a member of "namespaces", as read.
 type namespaceWire struct {
-	NS        uint64         `json:"ns"`
-	Type      string         `json:"type"`
-	Dev       uint64         `json:"dev"`
-	Holders   []holderWire   `json:"holders"`
-	Parent    *uint64        `json:"parent"`
-	Owner     *uint64        `json:"owner"`
-	OwnerUID  *int           `json:"owner_uid"`
-	Serial    *uint64        `json:"serial"`
-	NetNSID   *int           `json:"netnsid"`
-	Container *containerWire `json:"container"`
-	Details   *detailsWire   `json:"details"`
+	NS         uint64           `json:"ns"`
+	Type       string           `json:"type"`
+	Dev        uint64           `json:"dev"`
+	Holders    []holderWire     `json:"holders"`
+	Parent     *uint64          `json:"parent"`
+	Owner      *uint64          `json:"owner"`
+	OwnerUID   *int             `json:"owner_uid"`
+	Serial     *uint64          `json:"serial"`
+	NetNSID    *int             `json:"netnsid"`
+	Container  *containerWire   `json:"container"`
+	Containers []*containerWire `json:"containers"`
+	Details    *detailsWire     `json:"details"`
 }
 
 type holderWire struct {
@@ -140,6 +154,8 @@ type holderWire struct {
 type containerWire struct {
 	Engine string `json:"engine"`
 	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Pod    string `json:"pod"`
 }
 
 // namespace builds the namespace without its members, which come from the
@@ -160,6 +176,13 @@ func (w namespaceWire) namespace(ids ids) (*inspect.Namespace, error) {
 		OwnerUID:  -1,
 		NetNSID:   -1,
 		Container: w.Container.container(),
+	}
+	for _, c := range w.Containers {
+		ns.Containers = append(ns.Containers, c.container())
+	}
+	// A file from before "containers" names at most the one container.
+	if w.Containers == nil && ns.Container != nil {
+		ns.Containers = []*inspect.Container{ns.Container}
 	}
 	if w.OwnerUID != nil {
 		ns.OwnerUID = *w.OwnerUID
@@ -199,5 +222,5 @@ func (w *containerWire) container() *inspect.Container {
 	if w == nil {
 		return nil
 	}
-	return &inspect.Container{Engine: w.Engine, ID: w.ID}
+	return &inspect.Container{Engine: w.Engine, ID: w.ID, Name: w.Name, Pod: w.Pod}
 }
