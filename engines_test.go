@@ -1,0 +1,381 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nsdive/nsdive/internal/nstest"
+	"golang.org/x/sys/unix"
+)
+
+// These helpers run real docker and podman for containers_test.go. No
+// init system starts daemons and no registry is reachable here, so the
+// test starts its own containerd and dockerd, with every socket, data and
+// state directory under its temporary directory so that a developer's
+// docker or a concurrent run is not disturbed, and imports a busybox
+// root filesystem as its image. What the engines change outside those
+// directories (a bridge, nftables tables, net.ipv4.ip_forward, a few
+// directories) is put back as it was found.
+
+// engineTools are the programs the test needs, from Debian's docker.io,
+// podman and busybox-static.
+var engineTools = []string{"containerd", "dockerd", "podman", "runc", "conmon", "busybox"}
+
+// engineLeftovers are paths the engines create outside their private
+// directories; each is removed after the test unless it existed before.
+var engineLeftovers = []string{
+	"/etc/docker/key.json", // dockerd's identity
+	"/run/docker",          // dockerd's plugin socket directory
+	"/run/containerd",      // containerd's shim sockets (/run/containerd/s)
+	"/run/containers",      // netavark's state
+	"/var/lib/containers",  // podman's blob cache
+	"/opt/containerd",
+}
+
+// engines is a private docker and podman for one test.
+type engines struct {
+	t      *testing.T
+	dir    string
+	prefix string // starts every name the test gives: containers, images, links
+	docker []string
+	podman []string
+	bridge string // docker's bridge
+	podNet string // podman's network
+	podBr  string // its bridge
+	env    []string
+}
+
+// run runs args with a timeout and returns standard output; it
+// fails the test with standard error when the command fails.
+func (e *engines) run(args ...string) string {
+	e.t.Helper()
+	out, err := e.try(args...)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}
+
+// try runs args with a timeout and returns standard output, or an error
+// with standard error.
+func (e *engines) try(args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Env = e.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return strings.TrimSpace(stdout.String()), nil
+}
+
+// startEngines finds the tools, records the host's state, starts
+// containerd and dockerd and configures podman; t.Cleanup removes every
+// container, image, network, daemon, mount and link they made and puts
+// the host back.
+func startEngines(t *testing.T) *engines {
+	var missing []string
+	for _, tool := range engineTools {
+		if _, err := exec.LookPath(tool); err != nil {
+			missing = append(missing, tool)
+		}
+	}
+	if len(missing) > 0 {
+		msg := "needs " + strings.Join(missing, ", ") + ": apt-get install docker.io podman busybox-static (.ci/run does)"
+		if os.Getenv("NSDIVE_REQUIRE_ROOT") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if out, err := exec.Command("pgrep", "-x", "dockerd").Output(); err == nil {
+		t.Logf("a dockerd is running already (pid %s); this test starts its own beside it", strings.Fields(string(out))[0])
+	}
+	n := strconv.Itoa(os.Getpid() % 1000000)
+	// Unix socket paths are short (108 bytes): not t.TempDir's long name.
+	dir, err := os.MkdirTemp("", "nsdt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &engines{t: t, dir: dir, prefix: "nsdt" + n, bridge: "nsdtbr" + n,
+		podNet: "nsdt" + n, podBr: "nsdtpm" + n}
+	e.env = append(os.Environ(), nstest.Marker, "CONTAINERS_CONF="+filepath.Join(dir, "containers.conf"))
+	// docker0 and podman0 are the engines' default bridges: neither
+	// should appear, but if one does it goes.
+	restore := saveHostState(t, []string{e.bridge, e.podBr, "docker0", "podman0", "cni-podman0"})
+	var daemons []*exec.Cmd
+	t.Cleanup(func() {
+		e.removeAll()
+		for i := len(daemons) - 1; i >= 0; i-- {
+			stopDaemon(t, daemons[i])
+		}
+		unmountUnder(t, dir)
+		if err := os.RemoveAll(dir); err != nil {
+			t.Errorf("remove %s: %v", dir, err)
+		}
+		restore()
+	})
+
+	e.writeFile("containerd.toml", fmt.Sprintf(`version = 2
+root = "%[1]s/containerd"
+state = "%[1]s/containerd-state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "%[1]s/containerd.sock"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "%[1]s/opt"
+`, dir))
+	e.writeFile("daemon.json", "{}")
+	e.writeFile("containers.conf", fmt.Sprintf(`[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+tmp_dir = "%[1]s/podman-tmp"
+[network]
+network_config_dir = "%[1]s/podman-net"
+`, dir))
+
+	// docker gets a bridge of its own instead of making docker0.
+	nstest.Run(t, "ip", "link", "add", e.bridge, "type", "bridge")
+	nstest.Run(t, "ip", "addr", "add", fmt.Sprintf("10.213.%d.1/24", os.Getpid()%250), "dev", e.bridge)
+	nstest.Run(t, "ip", "link", "set", e.bridge, "up")
+
+	daemons = append(daemons, e.startDaemon("containerd", "--config", filepath.Join(dir, "containerd.toml")))
+	waitForSocket(t, filepath.Join(dir, "containerd.sock"))
+	daemons = append(daemons, e.startDaemon("dockerd",
+		"--containerd="+filepath.Join(dir, "containerd.sock"),
+		"--config-file", filepath.Join(dir, "daemon.json"),
+		"--data-root", filepath.Join(dir, "docker"),
+		"--exec-root", filepath.Join(dir, "docker-exec"),
+		"--pidfile", filepath.Join(dir, "docker.pid"),
+		"-H", "unix://"+filepath.Join(dir, "docker.sock"),
+		"--bridge", e.bridge, "--iptables=false", "--ip-forward=false", "--ip-masq=false"))
+	e.docker = []string{dockerCLI(), "-H", "unix://" + filepath.Join(dir, "docker.sock")}
+	e.podman = []string{"podman", "--root", filepath.Join(dir, "podman"), "--runroot", filepath.Join(dir, "podman-run"),
+		"--storage-driver", "overlay"}
+	if !nstest.Poll(func() bool { _, err := e.try(append(e.docker, "version")...); return err == nil }) {
+		// dockerd can take longer than Poll's ten seconds on a busy host.
+		time.Sleep(20 * time.Second)
+		e.run(append(e.docker, "version")...)
+	}
+	return e
+}
+
+// createPodmanNetwork writes a podman network whose bridge has the test's
+// name: podman 4.3's network create cannot name the bridge, and would
+// pick podman1 in every concurrent run.
+func (e *engines) createPodmanNetwork() {
+	subnet := os.Getpid() % 250
+	dir := filepath.Join(e.dir, "podman-net")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	e.writeFile(filepath.Join("podman-net", e.podNet+".json"), fmt.Sprintf(`{
+  "name": %q,
+  "id": "%064x",
+  "driver": "bridge",
+  "network_interface": %q,
+  "subnets": [{"subnet": "10.214.%d.0/24", "gateway": "10.214.%d.1"}],
+  "ipv6_enabled": false,
+  "internal": false,
+  "dns_enabled": false,
+  "ipam_options": {"driver": "host-local"}
+}
+`, e.podNet, os.Getpid(), e.podBr, subnet, subnet))
+}
+
+// dockerCLI prefers the docker client packaged with dockerd to another
+// one earlier in PATH, which may be too new for this daemon.
+func dockerCLI() string {
+	if _, err := os.Stat("/usr/bin/docker"); err == nil {
+		return "/usr/bin/docker"
+	}
+	return "docker"
+}
+
+func (e *engines) writeFile(name, content string) {
+	if err := os.WriteFile(filepath.Join(e.dir, name), []byte(content), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// startDaemon starts a daemon with its output in the test's directory.
+func (e *engines) startDaemon(name string, args ...string) *exec.Cmd {
+	log, err := os.Create(filepath.Join(e.dir, name+".log"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer log.Close()
+	cmd := exec.Command(name, args...)
+	cmd.Env = e.env
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		e.t.Fatalf("start %s: %v", name, err)
+	}
+	return cmd
+}
+
+// stopDaemon asks a daemon to stop and kills it if it has not within
+// thirty seconds.
+func stopDaemon(t *testing.T, cmd *exec.Cmd) {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Errorf("%s did not stop within 30s of SIGTERM; killing it", cmd.Path)
+		cmd.Process.Kill()
+		<-done
+	}
+}
+
+func waitForSocket(t *testing.T, path string) {
+	t.Helper()
+	if !nstest.Poll(func() bool { _, err := os.Stat(path); return err == nil }) {
+		t.Fatalf("%s did not appear", path)
+	}
+}
+
+// removeAll removes every container, pod, network and image the test's
+// engines hold: they are all the test's, the engines being private.
+func (e *engines) removeAll() {
+	if e.podman != nil {
+		for _, args := range [][]string{
+			{"rm", "--force", "--all", "--time", "0"}, {"pod", "rm", "--force", "--all"},
+			{"network", "rm", "--force", e.podNet}, {"rmi", "--all", "--force"},
+		} {
+			if _, err := e.try(append(e.podman, args...)...); err != nil && !strings.Contains(err.Error(), "network not found") {
+				e.t.Errorf("cleanup: %v", err)
+			}
+		}
+	}
+	if e.docker != nil {
+		if ids, err := e.try(append(e.docker, "ps", "--all", "--quiet")...); err == nil && ids != "" {
+			if _, err := e.try(append(append(e.docker, "rm", "--force"), strings.Fields(ids)...)...); err != nil {
+				e.t.Errorf("cleanup: %v", err)
+			}
+		}
+		if ids, err := e.try(append(e.docker, "images", "--quiet")...); err == nil && ids != "" {
+			if _, err := e.try(append(append(e.docker, "rmi", "--force"), strings.Fields(ids)...)...); err != nil {
+				e.t.Errorf("cleanup: %v", err)
+			}
+		}
+	}
+}
+
+// unmountUnder detaches every mount below dir, deepest first: what the
+// storage drivers leave when a daemon dies before unmounting.
+func unmountUnder(t *testing.T, dir string) {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	var targets []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) > 4 && (f[4] == dir || strings.HasPrefix(f[4], dir+"/")) {
+			targets = append(targets, f[4])
+		}
+	}
+	slices.SortFunc(targets, func(a, b string) int { return len(b) - len(a) })
+	for _, target := range targets {
+		if err := unix.Unmount(target, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) {
+			t.Errorf("unmount %s: %v", target, err)
+		}
+	}
+}
+
+// saveHostState records which of links, which nftables tables, what
+// net.ipv4.ip_forward and which engine directories the host has, and
+// returns a function that removes the ones added since and puts
+// ip_forward back. Only the links named are looked at: other tests make
+// links of their own meanwhile.
+func saveHostState(t *testing.T, links []string) func() {
+	const forward = "/proc/sys/net/ipv4/ip_forward"
+	fwd, err := os.ReadFile(forward)
+	if err != nil {
+		t.Fatal(err)
+	}
+	had := hostLinks(t)
+	tables := nftTables(t)
+	var existed []bool
+	for _, path := range engineLeftovers {
+		_, err := os.Lstat(path)
+		existed = append(existed, err == nil)
+	}
+	return func() {
+		now := hostLinks(t)
+		for _, link := range links {
+			if slices.Contains(now, link) && !slices.Contains(had, link) {
+				if out, err := exec.Command("ip", "link", "del", link).CombinedOutput(); err != nil {
+					t.Errorf("ip link del %s: %v: %s", link, err, out)
+				}
+			}
+		}
+		for _, table := range nftTables(t) {
+			if !slices.Contains(tables, table) {
+				args := append([]string{"delete", "table"}, strings.Fields(table)...)
+				if out, err := exec.Command("nft", args...).CombinedOutput(); err != nil {
+					t.Errorf("nft %s: %v: %s", strings.Join(args, " "), err, out)
+				}
+			}
+		}
+		if err := os.WriteFile(forward, fwd, 0o644); err != nil {
+			t.Errorf("restore %s: %v", forward, err)
+		}
+		for i, path := range engineLeftovers {
+			if !existed[i] {
+				os.RemoveAll(path)
+			}
+		}
+	}
+}
+
+// hostLinks lists the names of the links in the test's network namespace.
+func hostLinks(t *testing.T) []string {
+	out, err := exec.Command("ip", "-o", "link", "show").Output()
+	if err != nil {
+		t.Fatalf("ip link show: %v", err)
+	}
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 1 {
+			name, _, _ := strings.Cut(strings.TrimSuffix(f[1], ":"), "@")
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// nftTables lists the nftables tables as "FAMILY NAME".
+func nftTables(t *testing.T) []string {
+	out, err := exec.Command("nft", "list", "tables").Output()
+	if err != nil {
+		t.Fatalf("nft list tables: %v", err)
+	}
+	var tables []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "table "); ok {
+			tables = append(tables, rest)
+		}
+	}
+	return tables
+}
