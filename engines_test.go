@@ -123,8 +123,10 @@ func startEngines(t *testing.T) *engines {
 			stopDaemon(t, daemons[i])
 		}
 		unmountUnder(t, dir)
-		if err := os.RemoveAll(dir); err != nil {
-			t.Errorf("remove %s: %v", dir, err)
+		// EBUSY here too means a copy of a mount in another test's
+		// mount namespace (see retryBusy).
+		if !nstest.Poll(func() bool { return os.RemoveAll(dir) == nil }) {
+			t.Errorf("remove %s: %v", dir, os.RemoveAll(dir))
 		}
 		restore()
 	})
@@ -258,26 +260,41 @@ func waitForSocket(t *testing.T, path string) {
 func (e *engines) removeAll() {
 	if e.podman != nil {
 		for _, args := range [][]string{
-			{"rm", "--force", "--all", "--time", "0"}, {"pod", "rm", "--force", "--all"},
+			{"pod", "rm", "--force", "--all"}, {"rm", "--force", "--all", "--time", "0"},
 			{"network", "rm", "--force", e.podNet}, {"rmi", "--all", "--force"},
 		} {
-			if _, err := e.try(append(e.podman, args...)...); err != nil && !strings.Contains(err.Error(), "network not found") {
+			if err := e.retryBusy(append(e.podman, args...)); err != nil && !strings.Contains(err.Error(), "network not found") {
 				e.t.Errorf("cleanup: %v", err)
 			}
 		}
 	}
 	if e.docker != nil {
 		if ids, err := e.try(append(e.docker, "ps", "--all", "--quiet")...); err == nil && ids != "" {
-			if _, err := e.try(append(append(e.docker, "rm", "--force"), strings.Fields(ids)...)...); err != nil {
+			if err := e.retryBusy(append(append(e.docker, "rm", "--force"), strings.Fields(ids)...)); err != nil {
 				e.t.Errorf("cleanup: %v", err)
 			}
 		}
 		if ids, err := e.try(append(e.docker, "images", "--quiet")...); err == nil && ids != "" {
-			if _, err := e.try(append(append(e.docker, "rmi", "--force"), strings.Fields(ids)...)...); err != nil {
+			if err := e.retryBusy(append(append(e.docker, "rmi", "--force"), strings.Fields(ids)...)); err != nil {
 				e.t.Errorf("cleanup: %v", err)
 			}
 		}
 	}
+}
+
+// retryBusy runs a removal until it does not fail with EBUSY, for up to a
+// minute. On a busy host another test's new mount namespace may copy a
+// container's mounts (its shm, its root) while it runs; the engine cannot
+// remove their mount points until that namespace ends.
+func (e *engines) retryBusy(args []string) error {
+	var err error
+	for range 20 {
+		if _, err = e.try(args...); err == nil || !strings.Contains(err.Error(), "busy") {
+			return err
+		}
+		time.Sleep(3 * time.Second)
+	}
+	return err
 }
 
 // unmountUnder detaches every mount below dir, deepest first: what the
