@@ -24,6 +24,9 @@ type MountedElsewhere struct {
 // network namespace.
 //
 // Equivalent to: touch FILE; unshare --mount --propagation private sh -c 'unshare --net=FILE true && exec sleep 1000'
+//
+// It runs those tools, as tests may; the lab (nsdive demo) builds the
+// same with nsdive's actions, over internal/sandbox.
 func StartMountedElsewhere(t testing.TB) *MountedElsewhere {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "netns")

@@ -30,6 +30,9 @@ const (
 // root mapped to root, the hostname NestedHostname and time offsets.
 //
 // Equivalent to: unshare --user --map-root-user --pid --fork --mount --net --uts --ipc --cgroup --time --monotonic 100 --boottime 200 --mount-proc sh -c 'hostname nsdive-t && exec sleep 1000'
+//
+// It runs those tools, as tests may; the lab (nsdive demo) builds the
+// same with nsdive's actions, over internal/sandbox.
 func StartNested(t testing.TB) *Nested {
 	t.Helper()
 	p := Start(t, "unshare", "--user", "--map-root-user", "--pid", "--fork",
@@ -75,6 +78,9 @@ func (n *Nested) Lowest(typ string) int {
 // cleanup deletes it and checks it is gone.
 //
 // Equivalent to: ip netns add NAME; ip netns del NAME
+//
+// It runs those tools, as tests may; the lab (nsdive demo) builds the
+// same with nsdive's actions, over internal/sandbox.
 func AddNetns(t testing.TB, name string) ID {
 	t.Helper()
 	Run(t, "ip", "netns", "add", name)
@@ -93,6 +99,9 @@ func AddNetns(t testing.TB, name string) ID {
 // the first is killed. It returns the namespace and the holder's pid.
 //
 // Equivalent to: unshare --net sleep 1000 & sh -c 'exec 3</proc/PID/ns/net; exec sleep 1000' & kill -KILL PID
+//
+// It runs those tools, as tests may; the lab (nsdive demo) builds the
+// same with nsdive's actions, over internal/sandbox.
 func StartFDHeld(t testing.TB) (ID, int) {
 	t.Helper()
 	self := MustIDAt(t, "/proc/self/ns/net")
