@@ -46,6 +46,12 @@ func waysTo(snap *Snapshot, ns *Namespace) iter.Seq[inside.Way] {
 					continue
 				}
 				for _, p := range mntns.Processes {
+					// A process may have left the mount namespace
+					// since the scan (unshare, setns): its root
+					// would show another namespace's mounts.
+					if statID(taskPath(snap.ProcRoot, p, "ns/mnt")) != h.MountNS {
+						continue
+					}
 					if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "root"+h.Path), Ino: ns.ID.Ino}) {
 						return
 					}
