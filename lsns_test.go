@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -54,10 +55,22 @@ func TestListMatchesLsns(t *testing.T) {
 		t.Fatal("lsns (util-linux) is needed: ", err)
 	}
 	n := startNested(t)
+	// lsns itself fails now and then when a process it lists exits
+	// under it: it gets a few tries.
 	lsns := func(args ...string) map[uint64]lsnsRow {
-		out, err := exec.Command("lsns", append([]string{"-J"}, args...)...).Output()
+		var out []byte
+		var err error
+		for range 5 {
+			if out, err = exec.Command("lsns", append([]string{"-J"}, args...)...).Output(); err == nil {
+				break
+			}
+		}
 		if err != nil {
-			t.Fatalf("lsns -J %s: %v", strings.Join(args, " "), err)
+			var stderr []byte
+			if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+				stderr = exit.Stderr
+			}
+			t.Fatalf("lsns -J %s failed five times, the last: %v\n%s", strings.Join(args, " "), err, stderr)
 		}
 		var o lsnsOutput
 		if err := json.Unmarshal(out, &o); err != nil {
