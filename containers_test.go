@@ -99,7 +99,7 @@ func TestRealContainers(t *testing.T) {
 	if len(expect[nstest.IDOf(pa.pid, "net").Ino]) != 3 || len(expect[nstest.IDOf(ctrs[0].pid, "net").Ino]) != 2 {
 		t.Fatalf("the pod's or docker's shared network namespace is not shared: %v", expect)
 	}
-	checkListContainers(t, expect)
+	checkListContainers(t, ctrs, expect)
 	checkPSContainers(t, ctrs)
 	checkDetailsContainers(t, ctrs, expect)
 }
@@ -158,19 +158,31 @@ func labels(cs []*realContainer) []string {
 }
 
 // checkListContainers checks list's CONTAINER column, as JSON and as a
-// table: each namespace names every container in it.
-func checkListContainers(t *testing.T, expect map[uint64][]*realContainer) {
+// table: each namespace names every container in it; and its NSFS
+// column: docker's network namespaces show their netns bind mount.
+func checkListContainers(t *testing.T, ctrs []*realContainer, expect map[uint64][]*realContainer) {
 	var got struct {
 		Namespaces []struct {
 			NS        uint64  `json:"ns"`
+			NSFS      *string `json:"nsfs"`
 			Container *string `json:"container"`
 		} `json:"namespaces"`
 	}
-	nsdiveJSON(t, &got, "list", "--list", "--json", "-o", "NS,TYPE,CONTAINER")
+	nsdiveJSON(t, &got, "list", "--list", "--json", "-o", "NS,TYPE,NSFS,CONTAINER")
 	cells := make(map[uint64]string)
+	nsfs := make(map[uint64]string)
 	for _, ns := range got.Namespaces {
 		if ns.Container != nil {
 			cells[ns.NS] = *ns.Container
+		}
+		if ns.NSFS != nil {
+			nsfs[ns.NS] = *ns.NSFS
+		}
+	}
+	for _, c := range ctrs {
+		net := nstest.IDOf(c.pid, "net").Ino
+		if c.sandbox != "" && !slices.Contains(strings.Split(nsfs[net], "\n"), c.sandbox) {
+			t.Errorf("list: %s's network namespace %d has NSFS %q, want %s", c.name, net, nsfs[net], c.sandbox)
 		}
 	}
 	for ino, cs := range expect {
