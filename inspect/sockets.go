@@ -119,7 +119,7 @@ const minSocketsForDiag = 32
 // nearly every socket is. A dump that fails or is cut short lists fewer,
 // which only leaves more to ask about.
 //
-// Equivalent to: ss -xtuanp
+// Equivalent to: ss -xtuan
 func ownNetnsSockets() map[uint64]bool {
 	own := make(map[uint64]bool)
 	if unixSockets, err := netlink.UnixSocketDiag(); err == nil || errors.Is(err, netlink.ErrDumpInterrupted) {
