@@ -113,6 +113,9 @@ func startEngines(t *testing.T) *engines {
 	e := &engines{t: t, dir: dir, prefix: "nsdt" + n, bridge: "nsdtbr" + n,
 		podNet: "nsdt" + n, podBr: "nsdtpm" + n}
 	e.env = append(os.Environ(), nstest.Marker, "CONTAINERS_CONF="+filepath.Join(dir, "containers.conf"))
+	// Runs of this test from several worktrees at once would each record
+	// the host as another left it mid-run, and restore that.
+	lockEngines(t)
 	// docker0 and podman0 are the engines' default bridges: neither
 	// should appear, but if one does it goes.
 	restore := saveHostState(t, []string{e.bridge, e.podBr, "docker0", "podman0", "cni-podman0"})
@@ -199,6 +202,31 @@ func (e *engines) createPodmanNetwork() {
   "ipam_options": {"driver": "host-local"}
 }
 `, e.podNet, os.Getpid(), e.podBr, subnet, subnet))
+}
+
+// lockEngines waits, for up to five minutes, until no other run of this
+// test holds the engines; t.Cleanup lets them go after every other
+// cleanup. The lock is flock(2) on the dockerd binary: a file that every
+// run has, so the lock leaves nothing behind, and that the kernel
+// releases if the test binary dies.
+func lockEngines(t *testing.T) {
+	path, err := exec.LookPath("dockerd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Minute)
+	for unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
+		if time.Now().After(deadline) {
+			f.Close()
+			t.Fatalf("another run of this test has held %s for five minutes", path)
+		}
+		time.Sleep(time.Second)
+	}
+	t.Cleanup(func() { f.Close() })
 }
 
 // dockerCLI prefers the docker client packaged with dockerd to another
