@@ -10,11 +10,7 @@ import (
 // d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1).
 const direntNameOffset = 19
 
-// maxFDDirent is the largest record getdents64 writes for a /proc/PID/fd
-// entry: the header, a name of at most 10 digits and its NUL, rounded up
-// to 8 bytes.
-const maxFDDirent = 32
-
+// errBadDirent says a getdents64 buffer does not hold whole records.
 var errBadDirent = errors.New("malformed getdents64 record")
 
 // nextDirent splits the first record off buf, as getdents64 fills it, and
