@@ -2,7 +2,9 @@ package inspect
 
 import (
 	"bytes"
+	"fmt"
 
+	"github.com/nsdive/nsdive/internal/inside"
 	"golang.org/x/sys/unix"
 )
 
@@ -37,7 +39,10 @@ type fdWorker struct {
 //
 // It runs on every `nsdive list`, so it reads as little as it can: per
 // process one open of its fd directory, getdents64 and a readlink per
-// descriptor, whose target names an nsfs file's namespace outright. A
+// descriptor, whose target names an nsfs file's namespace outright. An
+// nsfs file opened through a bind mount reads as the mount's path while
+// it is mounted (the mount is found as a holder then), and as "/" once it
+// is detached: only those are stat'ed. A
 // socket's namespace can only be asked for (pidfd_getfd, then SIOCGSKNS:
 // five system calls), so each socket is looked at once however many
 // processes share it, and on a host with many, most without asking (see
@@ -112,6 +117,12 @@ func (sc *scanner) visitFDs(sw *scanWorker, procfd int, p *Process) {
 			}
 			t, ino, socket, ok := parseFDTarget(w.link[:m])
 			switch {
+			case !ok && m == 1 && w.link[0] == '/':
+				// An nsfs file opened through a bind mount that has
+				// since been unmounted (ip netns del) reads "/".
+				if h, ok := sc.detachedNSFS(dirfd, name, pid, fd); ok {
+					w.holds = append(w.holds, h)
+				}
 			case !ok:
 			case socket:
 				w.sockets = append(w.sockets, socketFD{ino: ino, pid: pid, fd: fd})
@@ -120,6 +131,30 @@ func (sc *scanner) visitFDs(sw *scanWorker, procfd int, p *Process) {
 			}
 		}
 	}
+}
+
+// detachedNSFS tells whether descriptor name (NUL-terminated, as
+// nextDirent gives it) of dirfd, whose link reads
+// "/", is an nsfs file, and which namespace it holds: a stat tells the
+// device and inode, NS_GET_NSTYPE the type. A process that keeps the root
+// directory open reads "/" too; the stat tells it apart.
+func (sc *scanner) detachedNSFS(dirfd int, name []byte, pid, fd int) (fdHold, bool) {
+	var st unix.Stat_t
+	if unix.Fstatat(dirfd, string(bytes.TrimSuffix(name, []byte{0})), &st, 0) != nil || sc.nsfsDev == 0 || st.Dev != sc.nsfsDev {
+		return fdHold{}, false
+	}
+	way := inside.Way{Path: fmt.Sprintf("%s/%d/fd/%d", sc.opts.ProcRoot, pid, fd), Ino: st.Ino}
+	nsfd, err := way.Open()
+	if err != nil {
+		return fdHold{}, false
+	}
+	defer unix.Close(nsfd)
+	flag, err := unix.IoctlRetInt(nsfd, unix.NS_GET_NSTYPE)
+	if err != nil {
+		return fdHold{}, false
+	}
+	t, ok := typeOfFlag(flag)
+	return fdHold{id: NamespaceID{sc.nsfsDev, st.Ino}, typ: t, pid: pid, fd: fd}, ok
 }
 
 // parseFDTarget parses the target of a /proc/PID/fd link: an nsfs file

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -131,5 +132,26 @@ func TestScanSocketHeldNetns(t *testing.T) {
 		if h.Kind == HeldBySocket && h.PID == os.Getpid() {
 			t.Errorf("the test's own net namespace lists its own socket %v as a holder", h)
 		}
+	}
+}
+
+// TestScanFDHeldPersisted finds a network namespace that a process opened
+// through /run/netns/NAME before `ip netns del`: its descriptor's link
+// reads "/", so only a stat of the descriptor tells that it is an nsfs
+// file, as lsns does. The scan list runs by default must find it.
+func TestScanFDHeldPersisted(t *testing.T) {
+	nstest.RequireRoot(t)
+	id, holder := nstest.StartFDHeldPersisted(t, nstest.Name+"-fdpersist")
+	if target, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/3", holder)); target != "/" {
+		t.Logf("fd 3 of %d reads %q (the kernel shows a detached bind mount as \"/\")", holder, target)
+	}
+	snap := mustScan(t, Options{Lazy: true, FDs: true})
+	ns := snap.Namespaces[NamespaceID(id)]
+	if ns == nil || ns.Type != Net {
+		t.Fatalf("namespace %v = %+v, want a net namespace held by fd 3 of %d", id, ns, holder)
+	}
+	want := Holder{Kind: HeldByFD, PID: holder, FD: 3}
+	if !slices.Contains(ns.Holders, want) {
+		t.Errorf("holders of %v = %+v, want %+v", id, ns.Holders, want)
 	}
 }

@@ -77,6 +77,17 @@ func (t Type) String() string {
 // CloneFlag returns the CLONE_NEW* flag that creates a namespace of this type.
 func (t Type) CloneFlag() int { return typeTable[t].flag }
 
+// typeOfFlag returns the Type whose CLONE_NEW* flag is flag, as the
+// NS_GET_NSTYPE ioctl answers.
+func typeOfFlag(flag int) (Type, bool) {
+	for _, t := range Types {
+		if typeTable[t].flag == flag {
+			return t, true
+		}
+	}
+	return 0, false
+}
+
 // ParseType returns the Type named s ("net", "mnt", ...).
 func ParseType(s string) (Type, error) {
 	for _, t := range Types {

@@ -94,6 +94,38 @@ func AddNetns(t testing.TB, name string) ID {
 	return MustIDAt(t, path)
 }
 
+// StartFDHeldPersisted leaves a network namespace held only by descriptor
+// 3 of a sleep that opened it through /run/netns/NAME before `ip netns
+// del` unmounted it: the descriptor's /proc link then reads "/", not
+// "net:[N]", as a program that opened a persisted namespace sees it. It
+// returns the namespace and the holder's pid.
+//
+// Equivalent to: ip netns add NAME; sh -c 'exec 3</run/netns/NAME; exec sleep 1000' & ip netns del NAME
+//
+// It runs those tools, as tests may; the lab (nsdive demo) builds the
+// same with nsdive's actions, over internal/sandbox.
+func StartFDHeldPersisted(t testing.TB, name string) (ID, int) {
+	t.Helper()
+	Run(t, "ip", "netns", "add", name)
+	path := "/run/netns/" + name
+	id := MustIDAt(t, path)
+	deleted := false
+	t.Cleanup(func() {
+		if !deleted {
+			Run(t, "ip", "netns", "del", name)
+		}
+		CheckUnmounted(t, path)
+	})
+	holder := Start(t, "sh", "-c", "exec 3<"+path+" && exec sleep 1000")
+	holder.WaitUntil(t, "the holder to open "+path+" as fd 3 and exec sleep", func() bool {
+		target, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/3", holder.PID()))
+		return target == path && Comm(holder.PID()) == "sleep"
+	})
+	Run(t, "ip", "netns", "del", name)
+	deleted = true
+	return id, holder.PID()
+}
+
 // StartFDHeld leaves a network namespace held only by descriptor 3 of a
 // sleep: unshare --net sleep creates it, a second process opens it, and
 // the first is killed. It returns the namespace and the holder's pid.
