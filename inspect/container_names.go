@@ -1,12 +1,17 @@
 package inspect
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // defaultDockerRoot is where dockerd keeps its state without --data-root.
@@ -24,8 +29,8 @@ const defaultDockerRoot = "/var/lib/docker"
 //     namespace is found too.
 //
 // It reads the command name of every process only when such a container
-// exists, and the files only as a user allowed to read them (root); a name
-// that cannot be read stays empty.
+// exists (a lazy scan did not read them), and the files only as a user
+// allowed to read them (root); a name that cannot be read stays empty.
 func nameContainers(snap *Snapshot) {
 	want := make(map[string][]*Container) // whole id -> the processes' copies
 	for _, p := range snap.Processes {
@@ -38,11 +43,8 @@ func nameContainers(snap *Snapshot) {
 	}
 	names := make(map[string]string)
 	var dockerRoots []string
-	for _, p := range snap.SortedProcesses() {
-		if p.IsThread() {
-			continue
-		}
-		switch snap.commOf(p) {
+	for _, p := range snap.engineProcesses() {
+		switch p.Comm {
 		case "conmon":
 			if id, name := conmonContainer(snap.cmdlineOf(p)); id != "" && name != "" {
 				names[id] = name
@@ -52,6 +54,7 @@ func nameContainers(snap *Snapshot) {
 			dockerRoots = append(dockerRoots, path.Join(snap.ProcRoot, strconv.Itoa(p.PID), "root", root))
 		}
 	}
+	slices.Sort(dockerRoots)
 	for id, cs := range want {
 		name, ok := names[id]
 		if !ok && cs[0].Engine == "docker" {
@@ -68,17 +71,57 @@ func nameContainers(snap *Snapshot) {
 	}
 }
 
-// commOf returns a process's command name, reading it when the scan was
-// lazy.
-func (s *Snapshot) commOf(p *Process) string {
-	if p.Has(FieldStat) {
-		return p.Comm
+// engineProcesses returns the conmon and dockerd processes, as copies
+// whose Comm is set: it reads the command name of every process the scan
+// read lazily, in parallel, one descriptor at a time.
+func (s *Snapshot) engineProcesses() []*Process {
+	procs := make([]*Process, 0, len(s.Processes))
+	for _, p := range s.Processes {
+		if !p.IsThread() {
+			procs = append(procs, p)
+		}
 	}
-	data, err := os.ReadFile(taskPath(s.ProcRoot, p, "comm"))
+	workers := runtime.GOMAXPROCS(0)
+	found := make([][]*Process, workers)
+	bufs := make([][]byte, workers)
+	parallel(len(procs), workers, func(worker, i int) {
+		p := procs[i]
+		comm := p.Comm
+		if !p.Has(FieldStat) {
+			if bufs[worker] == nil {
+				bufs[worker] = make([]byte, 64)
+			}
+			comm = readComm(s.ProcRoot, p.PID, bufs[worker])
+		}
+		if comm == "conmon" || comm == "dockerd" {
+			engine := *p
+			engine.Comm = comm
+			found[worker] = append(found[worker], &engine)
+		}
+	})
+	return slices.Concat(found...)
+}
+
+// readComm returns a process's command name from /proc/PID/comm, or ""
+// when it cannot be read or is not an engine's: only "conmon" and
+// "dockerd" are returned, without a string made for every other process.
+func readComm(procRoot string, pid int, buf []byte) string {
+	fd, err := unix.Open(procRoot+"/"+strconv.Itoa(pid)+"/comm", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return ""
 	}
-	return strings.TrimSuffix(string(data), "\n")
+	defer unix.Close(fd)
+	n, err := unix.Read(fd, buf)
+	if err != nil || n == 0 {
+		return ""
+	}
+	name := bytes.TrimSuffix(buf[:n], []byte("\n"))
+	for _, engine := range [...]string{"conmon", "dockerd"} {
+		if string(name) == engine {
+			return engine
+		}
+	}
+	return ""
 }
 
 // cmdlineOf returns a process's arguments, reading them when the scan did

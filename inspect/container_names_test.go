@@ -3,6 +3,7 @@ package inspect
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -164,5 +165,52 @@ func TestAttachContainersShared(t *testing.T) {
 	}
 	if own.Container != web || len(own.Containers) != 1 {
 		t.Errorf("own namespace: Container %v, Containers %v; want web alone", own.Container, own.Containers)
+	}
+}
+
+// BenchmarkNameContainers names one docker container on a fixture /proc of
+// 5,000 processes scanned lazily, the case where every command name is
+// read: list -o +CONTAINER on a busy docker host.
+func BenchmarkNameContainers(b *testing.B) {
+	const id = "846466381fc88b57e5d320e1fdaccd8beb144c049e5b88a5313abb138216d5fc"
+	root := b.TempDir()
+	config, err := os.ReadFile("testdata/containers/docker_config.v2.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	procs := make(map[int]*Process)
+	for pid := 1; pid <= 5000; pid++ {
+		dir := filepath.Join(root, strconv.Itoa(pid))
+		comm, cmdline := "sleep\n", "sleep\x00100\x00"
+		if pid == 100 {
+			comm, cmdline = "dockerd\n", "dockerd\x00"
+			cdir := filepath.Join(dir, "root", defaultDockerRoot, "containers", id)
+			if err := os.MkdirAll(cdir, 0o755); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(cdir, "config.v2.json"), config, 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		for name, content := range map[string]string{"comm": comm, "cmdline": cmdline} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+		procs[pid] = &Process{PID: pid, TGID: pid}
+	}
+	c := containerFromCgroup("/docker/" + id)
+	procs[4000].Container = c
+	snap := &Snapshot{ProcRoot: root, Processes: procs}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Name = ""
+		nameContainers(snap)
+		if c.Name != "web" {
+			b.Fatalf("named %q", c.Name)
+		}
 	}
 }
