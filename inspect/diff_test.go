@@ -116,14 +116,7 @@ func TestDiffLive(t *testing.T) {
 	// Change what is inside both namespaces, and the netns's holders.
 	nstest.Run(t, "nsenter", fmt.Sprintf("--uts=/proc/%d/ns/uts", p.PID()), "hostname", "diff-b")
 	ipRun(t, "-n", netns.name, "link", "add", "diffa", "type", "veth", "peer", "name", "diffb")
-	second := t.TempDir() + "/again"
-	nstest.Run(t, "touch", second)
-	nstest.Run(t, "mount", "--bind", netns.path, second)
-	t.Cleanup(func() {
-		if NamespaceID(nstest.IDAt(second)) == netns.id {
-			nstest.Run(t, "umount", second)
-		}
-	})
+	second := nstest.BindNamespace(t, netns.path)
 	changed := mustScan(t, opts)
 	c = Diff(during, changed)
 	want := map[NamespaceID]Change{uts: ChangedDetails, netns.id: ChangedDetails | ChangedHolders}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -151,10 +150,7 @@ func TestDetailsByType(t *testing.T) {
 func TestHoldersSorted(t *testing.T) {
 	nstest.RequireRoot(t)
 	netns := makeNamedNetns(t, "sorted")
-	second := filepath.Join(t.TempDir(), "again")
-	nstest.Run(t, "touch", second)
-	nstest.Run(t, "mount", "--bind", netns.path, second)
-	t.Cleanup(func() { nstest.Run(t, "umount", second) })
+	nstest.BindNamespace(t, netns.path)
 	member := nstest.Start(t, "ip", "netns", "exec", netns.name, "sleep", "1000")
 	member.WaitUntil(t, "ip netns exec to exec sleep", func() bool { return nstest.Comm(member.PID()) == "sleep" })
 	// Opened through /proc: a descriptor opened through the bind mount

@@ -72,7 +72,7 @@ func findInterface(t testing.TB, info *NetInfo, name string) *Interface {
 func readNetUp(t testing.TB, path, name string) *NetInfo {
 	t.Helper()
 	var info *NetInfo
-	up := waitFor(func() bool {
+	up := nstest.Poll(func() bool {
 		var err error
 		if info, err = readNet(path); err != nil {
 			t.Fatal(err)

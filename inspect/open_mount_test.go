@@ -18,14 +18,7 @@ import (
 func TestRefreshMountHolderLeftElsewhere(t *testing.T) {
 	nstest.RequireRoot(t)
 	netns := makeNamedNetns(t, "moved")
-	second := t.TempDir() + "/again"
-	nstest.Run(t, "touch", second)
-	nstest.Run(t, "mount", "--bind", netns.path, second)
-	t.Cleanup(func() {
-		if NamespaceID(nstest.IDAt(second)) == netns.id {
-			nstest.Run(t, "umount", second)
-		}
-	})
+	second := nstest.BindNamespace(t, netns.path)
 	// It waits for go, then becomes unshare --mount in the same pid.
 	dir := t.TempDir()
 	p := nstest.Start(t, "sh", "-c", fmt.Sprintf("while [ ! -e %s/go ]; do sleep 0.01; done; exec unshare --mount sleep 1000", dir))

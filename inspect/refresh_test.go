@@ -47,14 +47,7 @@ func TestRefreshProcess(t *testing.T) {
 func TestRefreshNamespace(t *testing.T) {
 	nstest.RequireRoot(t)
 	netns := makeNamedNetns(t, "refresh")
-	second := t.TempDir() + "/again"
-	nstest.Run(t, "touch", second)
-	nstest.Run(t, "mount", "--bind", netns.path, second)
-	t.Cleanup(func() {
-		if NamespaceID(nstest.IDAt(second)) == netns.id {
-			nstest.Run(t, "umount", second)
-		}
-	})
+	second := nstest.BindNamespace(t, netns.path)
 	snap := mustScan(t, Options{BindMounts: true, NetNSID: true, Details: TypesOf(Net)})
 	old := snap.Namespaces[netns.id]
 	if old == nil || old.NetNSID >= 0 || len(snap.NSFSPaths(old)) != 2 {

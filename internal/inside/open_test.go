@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"runtime"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -176,34 +174,6 @@ func TestNoLeaks(t *testing.T) {
 	want := nstest.MustIDAt(t, netPath)
 	sock := socketIn(t, netPath)
 
-	home := nstest.ThreadNamespaces(t)
-	fds := nstest.CountFDs(t)
-	goroutines := runtime.NumGoroutine()
-
-	stop := make(chan struct{})
-	var checkers sync.WaitGroup
-	strays := make(chan string, 16)
-	for range 4 {
-		checkers.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				for _, typ := range nstest.JoinableTypes {
-					target, err := os.Readlink("/proc/thread-self/ns/" + typ)
-					if err == nil && target != home[typ] {
-						select {
-						case strays <- target:
-						default:
-						}
-					}
-				}
-				runtime.Gosched()
-			}
-		})
-	}
 	openAndCheck := func(w Way) error {
 		fd, err := w.Open()
 		if err != nil {
@@ -219,18 +189,15 @@ func TestNoLeaks(t *testing.T) {
 		}
 		return nil
 	}
-	calls := []struct {
-		name string
-		call func() error
-	}{
-		{"Run", func() error { return Run(utsPath, unix.CLONE_NEWUTS, func() error { return nil }) }},
-		{"Run error", func() error {
+	nstest.HammerWithoutLeaks(t, []nstest.Call{
+		{Name: "Run", Fn: func() error { return Run(utsPath, unix.CLONE_NEWUTS, func() error { return nil }) }},
+		{Name: "Run error", Fn: func() error {
 			if Run(netPath, unix.CLONE_NEWUTS, func() error { return nil }) == nil {
 				return errors.New("joined a net namespace as uts")
 			}
 			return nil
 		}},
-		{"NetHandle", func() error {
+		{Name: "NetHandle", Fn: func() error {
 			h, err := NetHandle(netPath)
 			if err != nil {
 				return err
@@ -242,41 +209,7 @@ func TestNoLeaks(t *testing.T) {
 			}
 			return err
 		}},
-		{"Way path", func() error { return openAndCheck(Way{Path: netPath}) }},
-		{"Way socket", func() error { return openAndCheck(Way{PID: os.Getpid(), FD: sock}) }},
-	}
-	var workers sync.WaitGroup
-	errs := make(chan error, 8*len(calls))
-	for range 8 {
-		workers.Go(func() {
-			for range 10 {
-				for _, c := range calls {
-					if err := c.call(); err != nil {
-						errs <- fmt.Errorf("%s: %w", c.name, err)
-						return
-					}
-				}
-			}
-		})
-	}
-	workers.Wait()
-	close(stop)
-	checkers.Wait()
-	close(errs)
-	close(strays)
-	for err := range errs {
-		t.Error(err)
-	}
-	for target := range strays {
-		t.Errorf("a goroutine ran on a thread in %s", target)
-	}
-	if stray := nstest.StrayThreads(t, home); len(stray) > 0 {
-		t.Errorf("threads left in foreign namespaces: %v", stray)
-	}
-	if got := nstest.CountFDs(t); got != fds {
-		t.Errorf("%d fds open, want %d", got, fds)
-	}
-	if !nstest.Poll(func() bool { return runtime.NumGoroutine() <= goroutines }) {
-		t.Errorf("%d goroutines, want %d", runtime.NumGoroutine(), goroutines)
-	}
+		{Name: "Way path", Fn: func() error { return openAndCheck(Way{Path: netPath}) }},
+		{Name: "Way socket", Fn: func() error { return openAndCheck(Way{PID: os.Getpid(), FD: sock}) }},
+	})
 }

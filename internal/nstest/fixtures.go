@@ -1,9 +1,12 @@
 package nstest
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,6 +95,30 @@ func AddNetns(t testing.TB, name string) ID {
 		CheckUnmounted(t, path)
 	})
 	return MustIDAt(t, path)
+}
+
+// BindNamespace bind-mounts the namespace file nsPath at a new file in a
+// temporary directory and returns its path. The cleanup unmounts it if the
+// test has not, and unlinks the file, which detaches the copies that mount
+// namespaces made meanwhile (by anyone, on a busy host) hold, as ip netns
+// del does for its file.
+//
+// Equivalent to: touch FILE; mount --bind NSPATH FILE
+func BindNamespace(t testing.TB, nsPath string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bound")
+	Run(t, "touch", path)
+	Run(t, "mount", "--bind", nsPath, path)
+	id := MustIDAt(t, path)
+	t.Cleanup(func() {
+		if IDAt(path) == id {
+			Run(t, "umount", path)
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("remove %s: %v", path, err)
+		}
+	})
+	return path
 }
 
 // StartFDHeldPersisted leaves a network namespace held only by descriptor
