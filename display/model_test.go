@@ -336,12 +336,14 @@ func TestPartial(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		unreadable int
+		pids       []int
 		privileged bool
 		want       bool
 	}{
-		{0, false, false}, {1, false, true}, {1, true, false}, {3, true, false}, {4, true, true},
+		{0, nil, false, false}, {1, []int{1}, false, true}, {1, []int{1}, true, false},
+		{1, []int{20}, true, true}, {2, []int{1, 20}, true, true}, {4, nil, true, true},
 	} {
-		p := Partial{Unreadable: tt.unreadable, Privileged: tt.privileged}
+		p := Partial{Unreadable: tt.unreadable, PIDs: tt.pids, Privileged: tt.privileged}
 		if got := p.Missing(); got != tt.want {
 			t.Errorf("%+v: Missing() = %v, want %v", p, got, tt.want)
 		}

@@ -44,20 +44,17 @@ func PartialOf(snap *inspect.Snapshot) Partial {
 // IsComplete reports whether every process could be read.
 func (p Partial) IsComplete() bool { return p.Unreadable == 0 }
 
-// fewDenied is how many unreadable processes root meets on a healthy
-// host: pid 1 on some (it holds a capability root lacks), and a
-// process or two exiting during the scan.
-const fewDenied = 3
-
 // Missing reports whether a real part of the view is missing: as another
 // user than root, whose processes and the namespaces only they are in are
-// left out, or as root when more than a few processes could not be read.
-// A healthy host where root cannot read pid 1 is not missing anything
-// (pid 1 is in the initial namespaces, which kthreadd shows), so the CLI
+// left out, or as root when any process but pid 1 could not be read. A
+// healthy host where root cannot read pid 1 (it holds a capability root
+// lacks) is not missing anything: pid 1 is in the initial namespaces,
+// which the kernel's fixed inode numbers and kthreadd show. So the CLI
 // warns only when this is true; the count stays in the JSON and the
 // explorer's header.
 func (p Partial) Missing() bool {
-	return p.Unreadable > 0 && (!p.Privileged || p.Unreadable > fewDenied)
+	onlyPID1 := p.Unreadable == 1 && slices.Equal(p.PIDs, []int{1})
+	return p.Unreadable > 0 && (!p.Privileged || !onlyPID1)
 }
 
 // What names the unreadable processes: "pid 1, 7" when they are few,
