@@ -87,6 +87,16 @@ func fstatID(fd int) (NamespaceID, error) {
 	return NamespaceID{Dev: st.Dev, Ino: st.Ino}, nil
 }
 
+// statID returns the namespace an nsfs path (or /proc link) leads to, or
+// the zero ID when it cannot be stat'ed.
+func statID(path string) NamespaceID {
+	var st unix.Stat_t
+	if unix.Stat(path, &st) != nil {
+		return NamespaceID{}
+	}
+	return NamespaceID{Dev: st.Dev, Ino: st.Ino}
+}
+
 // isGone reports whether err says a process no longer exists.
 func isGone(err error) bool {
 	return errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH)

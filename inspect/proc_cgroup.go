@@ -35,7 +35,7 @@ func readCgroupInfo(procRoot string, pid int) (*CgroupInfo, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	outside := string(e.path)
-	if sameNamespace(filepath.Join(procRoot, "self", "ns", "cgroup"), filepath.Join(dir, "ns", "cgroup")) {
+	if self := statID(filepath.Join(procRoot, "self", "ns", "cgroup")); !self.IsZero() && self == statID(filepath.Join(dir, "ns", "cgroup")) {
 		return &CgroupInfo{Root: "/"}, nil
 	}
 	var seenInside []byte
@@ -69,16 +69,6 @@ func cgroupNSRoot(outside, inside string) (string, bool) {
 		return root, true
 	}
 	return "/", true
-}
-
-// sameNamespace reports whether two nsfs links lead to one namespace.
-func sameNamespace(a, b string) bool {
-	fa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	fb, err := os.Stat(b)
-	return err == nil && os.SameFile(fa, fb)
 }
 
 // cgroupEntry is one line of /proc/PID/cgroup; it aliases the file's bytes.

@@ -129,12 +129,3 @@ func keepPeers(info, old *NetInfo) {
 		}
 	}
 }
-
-// statID returns the namespace an nsfs path leads to, or the zero ID.
-func statID(path string) NamespaceID {
-	var st unix.Stat_t
-	if unix.Stat(path, &st) != nil {
-		return NamespaceID{}
-	}
-	return NamespaceID{Dev: st.Dev, Ino: st.Ino}
-}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -33,25 +32,15 @@ func readTimeDetails(snap *Snapshot, ns *Namespace) (*TimeOffsets, error) {
 	err := fmt.Errorf("read time namespace %d: %w", ns.ID.Ino, errNoMember)
 	for _, pid := range pids {
 		link := filepath.Join(snap.ProcRoot, strconv.Itoa(pid), "ns", LinkTimeForChildren.Name())
-		if !linkIs(link, ns.ID) {
+		if statID(link) != ns.ID {
 			continue
 		}
 		var off *TimeOffsets
-		if off, err = readTimeOffsets(snap.ProcRoot, pid); err == nil && linkIs(link, ns.ID) {
+		if off, err = readTimeOffsets(snap.ProcRoot, pid); err == nil && statID(link) == ns.ID {
 			return off, nil
 		}
 	}
 	return nil, err
-}
-
-// linkIs reports whether the namespace link at path leads to namespace id.
-func linkIs(path string, id NamespaceID) bool {
-	target, err := os.Readlink(path)
-	if err != nil {
-		return false
-	}
-	_, ino, err := parseNSLink([]byte(target))
-	return err == nil && ino == id.Ino
 }
 
 // readTimeOffsets reads /proc/PID/timens_offsets under procRoot: the
