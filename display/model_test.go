@@ -228,6 +228,11 @@ func TestRowValues(t *testing.T) {
 			t.Errorf("namespace %d, %s = %#v, want %#v", tt.ino, tt.col, got, tt.want)
 		}
 	}
+	snap.ProcRoot = ""
+	if got := row(12).Value("PATH"); got != nil {
+		t.Errorf("PATH of a snapshot read from a file = %#v, want nil: it has no /proc", got)
+	}
+	snap.ProcRoot = "/proc"
 	snap.Parts = 0
 	if got := row(30).Value("NETNSID"); got != nil {
 		t.Errorf("NETNSID the scan did not read = %#v, want nil", got)

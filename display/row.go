@@ -80,6 +80,10 @@ func (r *Row) Value(col string) any {
 		return ns.Type.String()
 	case "PATH":
 		if p != nil {
+			// A snapshot read from a file has no /proc to point into.
+			if r.Snap.ProcRoot == "" {
+				return nil
+			}
 			return fmt.Sprintf("%s/%d/ns/%s", r.Snap.ProcRoot, p.PID, inspect.LinkOf(ns.Type).Name())
 		}
 		if paths := r.Snap.NSFSPaths(ns); len(paths) > 0 {
