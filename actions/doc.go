@@ -1,0 +1,22 @@
+// Package actions changes the system's namespaces: enter (setns) a
+// process's namespaces with a command, unshare into new ones, link two
+// network namespaces with a veth pair, persist a namespace in a file and
+// release it, change a mount's propagation, set a uts namespace's hostname.
+//
+// Every change is an Action: a description, the shell commands that would
+// do the same (shown before it runs, because people use nsdive to learn),
+// and steps that each know how to undo themselves. Run undoes the steps
+// already done, in reverse, when a later one fails, so a failure part-way
+// leaves nothing behind. The command line and the explorer build the same
+// values; neither shells out to ip, unshare or nsenter.
+//
+// Rules:
+//   - No terminal code: callers print descriptions, commands and errors.
+//   - Namespaces are opened and joined through internal/inside, whose doc
+//     states which namespaces a thread of the Go process may join (uts, ipc,
+//     net, cgroup, and mnt after unshare(CLONE_FS)) and which only a
+//     single-threaded child may (user, time; pid only for children).
+//   - A target is checked before anything is changed: a pid is matched with
+//     its start time, a file must be an nsfs file of the expected type.
+//   - Errors say what failed and what to do, in one line.
+package actions
