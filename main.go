@@ -7,14 +7,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	flag "github.com/spf13/pflag"
+
+	"github.com/nsdive/nsdive/ui"
 )
 
 const usage = `Usage: nsdive [COMMAND] [OPTIONS]
@@ -29,6 +33,17 @@ Commands:
   version   print nsdive's version (also -V, --version)
 
 Run 'nsdive COMMAND --help' for a command's options.
+`
+
+const exploreUsage = `Usage: nsdive [explore] [--interval DURATION] [--from FILE]
+
+The interactive explorer: every namespace of this host, rescanned live.
+Run it as root for the full view; press ? inside for the keys.
+
+Options:
+      --interval DURATION   time between live rescans (default 2s)
+      --from FILE           explore a snapshot saved with
+                            'nsdive list --json --details', read-only
 `
 
 // usageError is a mistake in the command line: the message is followed by
@@ -95,13 +110,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 // says so and shows the namespaces.
 func runExplore(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("explore")
-	if err := parseFlags(fs, args, stdout, func(w io.Writer) { fmt.Fprint(w, usage) }); err != nil {
+	interval := fs.Duration("interval", 2*time.Second, "time between live rescans")
+	from := fs.String("from", "", "explore a snapshot saved with 'nsdive list --json --details' instead of this host")
+	if err := parseFlags(fs, args, stdout, func(w io.Writer) { fmt.Fprint(w, exploreUsage) }); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %s", quoteArg(fs.Arg(0)))}
 	}
-	fmt.Fprint(stdout, "The interactive explorer is not built yet; here is 'nsdive list'.\n"+
-		"See 'nsdive --help' for ps and mounts.\n\n")
-	return runList(nil, stdout, stderr)
+	if *interval < 100*time.Millisecond {
+		return usageError{fmt.Errorf("--interval %s is too short (at least 100ms)", *interval)}
+	}
+	return ui.Run(context.Background(), ui.Options{Interval: *interval, From: *from})
 }

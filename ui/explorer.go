@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/nsdive/nsdive/display"
+	"github.com/nsdive/nsdive/schema"
+)
+
+// Options configure the explorer.
+type Options struct {
+	// Interval is the time between live rescans.
+	Interval time.Duration
+	// From is a snapshot file (nsdive list --json --details) to explore
+	// read-only instead of the live host.
+	From string
+	// Input and Output are the terminal; os.Stdin and os.Stdout when nil.
+	Input  io.Reader
+	Output io.Writer
+}
+
+// Run runs the explorer until the user quits. The terminal is restored on
+// quit, on SIGINT, SIGTERM and SIGHUP, and after a panic.
+func Run(ctx context.Context, opts Options) error {
+	c := &common{styles: defaultStyles(true), keys: defaultKeyMap(), host: thisHost(), users: display.SystemUsers}
+	var w *world
+	if opts.From != "" {
+		var err error
+		if w, err = readWorld(opts.From); err != nil {
+			return err
+		}
+		c.users = display.NewUsers()
+	}
+	ctx, stop := signal.NotifyContext(ctx, unix.SIGHUP)
+	defer stop()
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opts.Input != nil {
+		popts = append(popts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		popts = append(popts, tea.WithOutput(opts.Output))
+	}
+	_, err := tea.NewProgram(newModel(ctx, c, opts.Interval, w), popts...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // SIGHUP or the caller's context: a normal end
+	}
+	if errors.Is(err, tea.ErrInterrupted) {
+		return nil
+	}
+	return err
+}
+
+// readWorld reads a snapshot file into a read-only world.
+func readWorld(path string) (*world, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open snapshot: %w", err)
+	}
+	defer f.Close()
+	doc, err := schema.Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot %s: %w", path, err)
+	}
+	w := newWorld(doc.Snapshot, 0)
+	w.fromFile = path
+	return w, nil
+}
+
+// thisHost reads the node name and kernel release once, at start.
+func thisHost() host {
+	h := host{Root: os.Geteuid() == 0}
+	var u unix.Utsname
+	if unix.Uname(&u) == nil {
+		h.Name, h.Kernel = unix.ByteSliceToString(u.Nodename[:]), unix.ByteSliceToString(u.Release[:])
+	}
+	return h
+}

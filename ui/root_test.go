@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/nsdive/nsdive/inspect"
+)
+
+// fixtureWorld is the small-host snapshot of the schema package's tests.
+func fixtureWorld(t *testing.T) *world {
+	t.Helper()
+	w, err := readWorld("../schema/testdata/small-host.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func testCommon() *common {
+	return &common{styles: defaultStyles(true), keys: defaultKeyMap(), host: host{Name: "test", Kernel: "6.18", Root: true}}
+}
+
+// TestRescanIsNeverDoubled checks that a rescan asked for while one runs
+// waits for it, and that a tick scheduled before a rescan-now is ignored.
+func TestRescanIsNeverDoubled(t *testing.T) {
+	m := newModel(context.Background(), testCommon(), time.Second, nil)
+	m.Init()
+	if !m.scanning {
+		t.Fatal("Init did not start a scan")
+	}
+	if cmd := m.rescan(); cmd != nil || !m.queued {
+		t.Fatalf("rescan during a scan: cmd %v, queued %v; want it queued, not started", cmd != nil, m.queued)
+	}
+	snap := fixtureWorld(t).snap
+	_, cmd := m.Update(scanDoneMsg{snap: snap})
+	if cmd == nil || !m.scanning || m.queued {
+		t.Fatalf("after the scan: next cmd %v, scanning %v, queued %v; want the queued rescan started", cmd != nil, m.scanning, m.queued)
+	}
+	stale := m.tickGen - 1
+	if _, cmd := m.Update(tickMsg{gen: stale}); cmd != nil {
+		t.Error("a stale tick started a scan")
+	}
+	_, cmd = m.Update(scanDoneMsg{snap: snap})
+	if m.scanning || cmd == nil {
+		t.Fatalf("after the second scan: scanning %v; want idle with a tick scheduled", m.scanning)
+	}
+	if _, cmd := m.Update(tickMsg{gen: m.tickGen}); cmd == nil || !m.scanning {
+		t.Error("the current tick did not start a scan")
+	}
+}
+
+// TestWorldHighlightsAppearedAndVanished checks that a rescan marks what
+// appeared and keeps what vanished for a moment.
+func TestWorldHighlightsAppearedAndVanished(t *testing.T) {
+	old := fixtureWorld(t)
+	var gone *inspect.Namespace
+	for _, ns := range old.snap.SortedNamespaces() {
+		gone = ns
+	}
+	next := inspect.NewSnapshot(time.Now(), old.snap.Self())
+	for id, ns := range old.snap.Namespaces {
+		if id != gone.ID {
+			next.Namespaces[id] = ns
+		}
+	}
+	born := inspect.NamespaceID{Ino: 4026599999}
+	next.Namespaces[born] = &inspect.Namespace{ID: born, Type: inspect.Net}
+	now := time.Now()
+	w := old.next(next, 0, now)
+	if _, ok := w.appeared[born]; !ok {
+		t.Errorf("appeared = %v, want %v in it", w.appeared, born)
+	}
+	if v, ok := w.vanished[gone.ID]; !ok || v.ns != gone {
+		t.Errorf("vanished = %v, want %v in it", w.vanished, gone.ID)
+	}
+	if !w.expire(now.Add(flashFor)) || len(w.appeared)+len(w.vanished) != 0 {
+		t.Errorf("after %s: appeared %v, vanished %v; want both empty", flashFor, w.appeared, w.vanished)
+	}
+}
+
+// TestQuitKeys checks q and ctrl+c quit from the browser.
+func TestQuitKeys(t *testing.T) {
+	for _, k := range []tea.KeyPressMsg{{Code: 'q', Text: "q"}, {Code: 'c', Mod: tea.ModCtrl}} {
+		m := newModel(context.Background(), testCommon(), time.Second, fixtureWorld(t))
+		_, cmd := m.Update(k)
+		if cmd == nil {
+			t.Fatalf("%s: no command", k)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Errorf("%s did not quit", k)
+		}
+	}
+}
