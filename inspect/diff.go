@@ -180,11 +180,27 @@ func diffNamespace(oldSnap, newSnap *Snapshot, o, n *Namespace) Change {
 }
 
 // sameDetails compares two Details by value; errors by their message.
+// Interface counters are left out: they move with every packet, and a
+// namespace whose only news is traffic has not changed.
 func sameDetails(a, b Details) bool {
 	aErr, bErr := a.Err, b.Err
 	a.Err, b.Err = nil, nil
 	if (aErr == nil) != (bErr == nil) || (aErr != nil && aErr.Error() != bErr.Error()) {
 		return false
 	}
+	a.Net, b.Net = withoutStats(a.Net), withoutStats(b.Net)
 	return reflect.DeepEqual(a, b)
+}
+
+// withoutStats returns a copy of n whose interfaces have no counters.
+func withoutStats(n *NetInfo) *NetInfo {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Interfaces = slices.Clone(n.Interfaces)
+	for i := range c.Interfaces {
+		c.Interfaces[i].Stats = nil
+	}
+	return &c
 }

@@ -200,3 +200,27 @@ func BenchmarkDiff(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(cur.Processes)), "processes")
 }
+
+// TestDiffIgnoresCounters: an interface whose counters moved is no change
+// in the namespace's details, an address that came is one.
+func TestDiffIgnoresCounters(t *testing.T) {
+	id := NamespaceID{Dev: 1, Ino: 10}
+	snap := func(rx uint64, addrs ...string) *Snapshot {
+		s := &Snapshot{Processes: make(map[int]*Process), Namespaces: make(map[NamespaceID]*Namespace), DetailTypes: TypesOf(Net)}
+		ifc := Interface{Index: 2, Name: "eth0", Kind: "veth", Addrs: addrs, Stats: &LinkStats{RxBytes: rx, RxPackets: rx / 100}}
+		s.Namespaces[id] = &Namespace{ID: id, Type: Net, Details: Details{Net: &NetInfo{Interfaces: []Interface{ifc}}}}
+		return s
+	}
+	if c := Diff(snap(1000), snap(5000)); !c.Empty() {
+		t.Errorf("counters alone: Diff = %+v, want no change", c)
+	}
+	c := Diff(snap(1000), snap(1000, "10.0.0.1/24"))
+	if len(c.NamespacesChanged) != 1 || c.NamespacesChanged[0].Change != ChangedDetails {
+		t.Errorf("a new address: Diff = %+v, want the details changed", c)
+	}
+	old := snap(1000)
+	Diff(old, snap(5000))
+	if old.Namespaces[id].Details.Net.Interfaces[0].Stats == nil {
+		t.Error("Diff dropped the counters of the snapshot it was given")
+	}
+}

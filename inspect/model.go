@@ -173,17 +173,29 @@ type NetInfo struct {
 
 // Interface is a network interface.
 type Interface struct {
-	Index   int
-	Name    string
-	Kind    string // "veth", "bridge", "device", ...
-	State   string // "up", "down", "unknown", ...
-	MAC     string
-	MTU     int
-	Addrs   []string // CIDR notation
-	Master  string   // the bridge or bond the interface is enslaved to
-	Peer    *PeerRef // set for a veth whose peer was found
-	linkNID int      // the peer's netnsid as seen from this namespace, -1 when local
-	peerIdx int      // the peer's ifindex, 0 when not a veth
+	Index  int
+	Name   string
+	Kind   string // "veth", "bridge", "device", ...
+	State  string // "up", "down", "unknown", ...
+	MAC    string
+	MTU    int
+	Addrs  []string // CIDR notation
+	Master string   // the bridge or bond the interface is enslaved to
+	Peer   *PeerRef // set for a veth whose peer was found
+	// Stats are the interface's traffic counters when it was read; nil
+	// when the kernel gave none (or a saved snapshot has none). Two
+	// snapshots' counters over the time between their Taken give rates.
+	Stats   *LinkStats
+	linkNID int // the peer's netnsid as seen from this namespace, -1 when local
+	peerIdx int // the peer's ifindex, 0 when not a veth
+}
+
+// LinkStats are an interface's counters since it was created, as the
+// kernel keeps them (IFLA_STATS64, what ip -s link shows): they only grow,
+// except that a 32-bit counter of an old driver wraps.
+type LinkStats struct {
+	RxBytes, TxBytes     uint64 // bytes received and sent
+	RxPackets, TxPackets uint64 // packets received and sent
 }
 
 // PeerRef points at the other end of a veth pair.

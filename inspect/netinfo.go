@@ -23,7 +23,7 @@ const dumpAttempts = 3
 // assign that namespace a netnsid in this one if it had none (ip link does
 // the same); nothing else here assigns ids.
 //
-// Equivalent to: ip -n NS -d link show; ip -n NS addr show; ip -n NS route show; ip -n NS -6 route show
+// Equivalent to: ip -n NS -d -s link show; ip -n NS addr show; ip -n NS route show; ip -n NS -6 route show
 func readNet(nsPath string) (*NetInfo, error) {
 	h, err := inside.NetHandle(nsPath)
 	if err != nil {
@@ -125,6 +125,11 @@ func newInterface(l netlink.Link, names map[int]string, addrsOf map[int][]string
 		ifc.MAC = a.HardwareAddr.String()
 	case a.EncapType == "loopback":
 		ifc.MAC = "00:00:00:00:00:00"
+	}
+	// The link dump carries the counters already; reading them costs
+	// nothing more.
+	if st := a.Statistics; st != nil {
+		ifc.Stats = &LinkStats{RxBytes: st.RxBytes, TxBytes: st.TxBytes, RxPackets: st.RxPackets, TxPackets: st.TxPackets}
 	}
 	if ifc.Kind == "veth" {
 		// For a veth, IFLA_LINK is the peer's ifindex and

@@ -78,6 +78,11 @@ func netObject(n *inspect.NetInfo) jsonw.Object {
 				{Key: "name", Value: ifc.Peer.Name},
 			}})
 		}
+		if st := ifc.Stats; st != nil {
+			obj = append(obj,
+				jsonw.Field{Key: "rx_bytes", Value: st.RxBytes}, jsonw.Field{Key: "tx_bytes", Value: st.TxBytes},
+				jsonw.Field{Key: "rx_packets", Value: st.RxPackets}, jsonw.Field{Key: "tx_packets", Value: st.TxPackets})
+		}
 		ifaces[i] = obj
 	}
 	if n.Routes != nil {
@@ -150,6 +155,12 @@ type netWire struct {
 			Index int    `json:"index"`
 			Name  string `json:"name"`
 		} `json:"peer"`
+		// The counters are written together; a file without them
+		// (older than these members) has none.
+		RxBytes   *uint64 `json:"rx_bytes"`
+		TxBytes   uint64  `json:"tx_bytes"`
+		RxPackets uint64  `json:"rx_packets"`
+		TxPackets uint64  `json:"tx_packets"`
 	} `json:"interfaces"`
 	Routes []struct {
 		Dst     string `json:"dst"`
@@ -218,6 +229,10 @@ func (w *netWire) netInfo(ids ids) *inspect.NetInfo {
 			MAC: ifc.MAC, MTU: ifc.MTU, Addrs: ifc.Addrs, Master: ifc.Master}
 		if ifc.Peer != nil {
 			n.Interfaces[i].Peer = &inspect.PeerRef{Namespace: ids.id(ifc.Peer.NS), Index: ifc.Peer.Index, Name: ifc.Peer.Name}
+		}
+		if ifc.RxBytes != nil {
+			n.Interfaces[i].Stats = &inspect.LinkStats{RxBytes: *ifc.RxBytes, TxBytes: ifc.TxBytes,
+				RxPackets: ifc.RxPackets, TxPackets: ifc.TxPackets}
 		}
 	}
 	if w.Routes != nil {

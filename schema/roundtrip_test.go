@@ -97,6 +97,25 @@ func TestRoundTripHost(t *testing.T) {
 	if ns := check("fd-held netns", fdHeld); ns != nil && !slices.Contains(ns.Holders, inspect.Holder{Kind: inspect.HeldByFD, PID: holder, FD: 3}) {
 		t.Errorf("fd-held netns: holders %v, want fd 3 of %d", ns.Holders, holder)
 	}
+	counted := 0
+	for id, orig := range snap.Namespaces {
+		ns := back.Namespaces[id]
+		if orig.Details.Net == nil || ns == nil || ns.Details.Net == nil {
+			continue
+		}
+		for i, ifc := range orig.Details.Net.Interfaces {
+			got := ns.Details.Net.Interfaces[i].Stats
+			if (got == nil) != (ifc.Stats == nil) || got != nil && *got != *ifc.Stats {
+				t.Errorf("net %v %s: counters %+v read back, %+v scanned", id, ifc.Name, got, ifc.Stats)
+			}
+			if ifc.Stats != nil {
+				counted++
+			}
+		}
+	}
+	if counted == 0 {
+		t.Error("no interface with counters in the snapshot")
+	}
 	check("thread's netns", nstest.MustIDAt(t, fmt.Sprintf("/proc/self/task/%d/ns/net", tid)))
 	if p := back.Processes[tid]; p == nil || !p.IsThread() || p.TGID != os.Getpid() {
 		t.Errorf("thread %d read back as %+v, want a thread of %d", tid, p, os.Getpid())
