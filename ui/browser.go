@@ -1,98 +1,233 @@
 package ui
 
 import (
-	"fmt"
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
-	"github.com/nsdive/nsdive/display"
 	"github.com/nsdive/nsdive/inspect"
 )
 
-// browser is the main page: the host's namespaces, one row each, with the
-// selection kept on the same namespace across rescans.
+// browser is the main page: tabs per namespace type, the tab's
+// namespaces as a list, and the detail of the selection beside or below
+// it. The selection stays on the same namespace across rescans.
 type browser struct {
 	c             *common
 	width, height int
-	rows          []*inspect.Namespace
-	cursor        int
-	selected      inspect.NamespaceID
+
+	tab    int   // index into tabs
+	counts []int // namespaces per tab, after the filter
+	list   nsList
+	detail detailPane
+	// detailFocus is true when the keyboard moves over the selection's
+	// processes rather than the list (enter on a namespace; esc leaves).
+	detailFocus bool
+	filter      filterInput
 }
 
+// newBrowser returns the main page over c's world.
 func newBrowser(c *common) *browser {
 	b := &browser{c: c}
-	b.Refresh()
+	b.rebuild()
 	return b
 }
 
 // Title names the page.
 func (b *browser) Title() string { return "namespaces" }
 
-// Keys are the browser's own keys.
+// Keys are the browser's own keys, for the footer and help.
 func (b *browser) Keys() []key.Binding {
 	k := b.c.keys
-	return []key.Binding{k.Up, k.Down}
+	if b.filter.typing {
+		return []key.Binding{filterKeep, filterClear}
+	}
+	if b.detailFocus {
+		return append([]key.Binding{k.Up, k.Down, k.Back}, b.openKeys()...)
+	}
+	return append([]key.Binding{k.Up, k.Down, k.NextTab, k.Open, k.Filter}, b.openKeys()...)
 }
 
-// SetSize gives the page its room.
-func (b *browser) SetSize(w, h int) { b.width, b.height = w, h }
+// Typing reports whether the filter is being typed: the root then passes
+// every key here.
+func (b *browser) Typing() bool { return b.filter.typing }
 
-// Refresh rebuilds the rows from the world and finds the selected
-// namespace again.
+// SetSize gives the page its room.
+func (b *browser) SetSize(w, h int) {
+	b.width, b.height = w, h
+	b.list.fit(b.layout().listRows)
+}
+
+// Refresh rebuilds the rows from the new world and keeps the selection on
+// the same namespace.
 func (b *browser) Refresh() {
+	b.filter.forget()
+	b.rebuild()
+}
+
+// rebuild recomputes the tab counts, the rows and the detail.
+func (b *browser) rebuild() {
+	b.counts = b.tabCounts()
 	if b.c.world == nil {
 		return
 	}
-	b.rows = b.c.world.snap.SortedNamespaces()
-	b.cursor = 0
-	for i, ns := range b.rows {
-		if ns.ID == b.selected {
-			b.cursor = i
-		}
-	}
-	b.remember()
+	b.list.set(b.buildRows(), b.layout().listRows)
+	b.detail.show(b.c, b.selected())
 }
 
-func (b *browser) remember() {
-	if b.cursor < len(b.rows) {
-		b.selected = b.rows[b.cursor].ID
-	}
-}
-
-// Update moves the selection.
-func (b *browser) Update(msg tea.Msg) tea.Cmd {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(msg, b.c.keys.Up):
-			b.cursor = max(b.cursor-1, 0)
-		case key.Matches(msg, b.c.keys.Down):
-			b.cursor = min(b.cursor+1, len(b.rows)-1)
-		}
-		b.remember()
+// selected returns the namespace under the cursor, nil when there is none.
+func (b *browser) selected() *inspect.Namespace {
+	if r := b.list.current(); r != nil {
+		return r.ns
 	}
 	return nil
 }
 
-// View draws the rows around the selection.
+// Update handles keys and the mouse.
+func (b *browser) Update(msg tea.Msg) tea.Cmd {
+	if b.c.world == nil {
+		return nil
+	}
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if b.filter.typing {
+			b.filterKey(msg)
+			return nil
+		}
+		return b.key(msg)
+	case tea.PasteMsg:
+		if b.filter.typing {
+			b.filter.text += msg.Content
+			b.rebuild()
+		}
+	case tea.MouseClickMsg:
+		b.click(msg.Mouse())
+	case tea.MouseWheelMsg:
+		b.wheel(msg.Mouse())
+	}
+	return nil
+}
+
+// key handles a key when the filter is not being typed.
+func (b *browser) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := b.c.keys
+	if cmd := b.open(msg); cmd != nil {
+		return cmd
+	}
+	if b.detailFocus {
+		switch {
+		case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
+			b.detailFocus = false
+		case key.Matches(msg, k.Up):
+			b.detail.move(-1)
+		case key.Matches(msg, k.Down):
+			b.detail.move(1)
+		case key.Matches(msg, k.PageUp):
+			b.detail.move(-b.layout().detail.h)
+		case key.Matches(msg, k.PageDown):
+			b.detail.move(b.layout().detail.h)
+		case key.Matches(msg, k.Top):
+			b.detail.move(-len(b.detail.procs))
+		case key.Matches(msg, k.Bottom):
+			b.detail.move(len(b.detail.procs))
+		}
+		return nil
+	}
+	moved := true
+	switch {
+	case key.Matches(msg, k.Up):
+		b.list.move(-1)
+	case key.Matches(msg, k.Down):
+		b.list.move(1)
+	case key.Matches(msg, k.PageUp):
+		b.list.move(-b.list.height)
+	case key.Matches(msg, k.PageDown):
+		b.list.move(b.list.height)
+	case key.Matches(msg, k.Top):
+		b.list.move(-len(b.list.rows))
+	case key.Matches(msg, k.Bottom):
+		b.list.move(len(b.list.rows))
+	case key.Matches(msg, k.NextTab), key.Matches(msg, k.Right):
+		b.switchTab(1)
+	case key.Matches(msg, k.PrevTab), key.Matches(msg, k.Left):
+		b.switchTab(-1)
+	case key.Matches(msg, k.Open):
+		if b.selected() != nil {
+			b.detailFocus = true
+		}
+		moved = false
+	case key.Matches(msg, k.Filter):
+		b.filter.start()
+		moved = false
+	case key.Matches(msg, k.Back):
+		if b.filter.text != "" {
+			b.filter.clear()
+			b.rebuild()
+		}
+		moved = false
+	default:
+		moved = false
+	}
+	if moved {
+		b.detail.show(b.c, b.selected())
+	}
+	return nil
+}
+
+// open maps a key to the page it opens on the selection, as an openMsg:
+// the one place where keys open other pages (the explainer here; the
+// process, mount and network pages add theirs).
+func (b *browser) open(msg tea.KeyPressMsg) tea.Cmd {
+	k := b.c.keys
+	switch {
+	case key.Matches(msg, k.Explain):
+		return openCmd(newExplainPage(b.c, b.explainType()))
+	}
+	return nil
+}
+
+// openKeys are the keys open handles, for the footer and help.
+func (b *browser) openKeys() []key.Binding {
+	return []key.Binding{b.c.keys.Explain}
+}
+
+// openCmd asks the root to push p.
+func openCmd(p page) tea.Cmd {
+	return func() tea.Msg { return openMsg{page: p} }
+}
+
+// explainType is the type `i` explains: the tab's, or on the all tab the
+// selection's (mnt when nothing is selected).
+func (b *browser) explainType() inspect.Type {
+	if t := tabs[b.tab]; !t.all {
+		return t.typ
+	}
+	if ns := b.selected(); ns != nil {
+		return ns.Type
+	}
+	return inspect.Mnt
+}
+
+// View draws the tabs, the filter line, the list and the detail.
 func (b *browser) View() string {
 	if b.c.world == nil {
 		return b.c.styles.Dim.Render("scanning /proc…")
 	}
-	var out strings.Builder
-	first := max(0, b.cursor-b.height+1)
-	for i := first; i < len(b.rows) && i < first+b.height; i++ {
-		ns := b.rows[i]
-		cmd := ""
-		if p := ns.Lowest(); p != nil {
-			cmd = fmt.Sprintf("%d %s", p.PID, display.CommandLine(p))
-		}
-		line := fmt.Sprintf("%-6s %10d %5d  %s", ns.Type, ns.ID.Ino, ns.NumProcs(), cmd)
-		if i == b.cursor {
-			line = b.c.styles.Selected.Render(line)
-		}
-		out.WriteString(line + "\n")
+	l := b.layout()
+	parts := []string{b.tabsView(b.width)}
+	if l.filterLine {
+		parts = append(parts, b.filterView(b.width))
 	}
-	return strings.TrimSuffix(out.String(), "\n")
+	listPane := b.listView(l.list)
+	detailPane := b.detailView(l.detail)
+	switch {
+	case l.detailOnly:
+		parts = append(parts, detailPane)
+	case l.sideBySide:
+		parts = append(parts, lipgloss.JoinHorizontal(lipgloss.Top, listPane, detailPane))
+	case l.detail.h > 0:
+		parts = append(parts, listPane, detailPane)
+	default:
+		parts = append(parts, listPane)
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, parts...)
 }

@@ -113,8 +113,37 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if cmd, done := m.globalKey(msg); done {
 			return m, cmd
 		}
+	case tea.MouseMsg:
+		moved, ok := m.pageMouse(msg)
+		if !ok {
+			return m, nil
+		}
+		return m, m.top().Update(moved)
 	}
 	return m, m.top().Update(msg)
+}
+
+// pageMouse moves a mouse event to the page's coordinates, whose origin
+// is under the header; ok is false for an event outside the page.
+func (m *Model) pageMouse(msg tea.MouseMsg) (tea.Msg, bool) {
+	top := lipgloss.Height(m.headerView())
+	room := m.height - top - lipgloss.Height(m.footerView())
+	at := msg.Mouse()
+	at.Y -= top
+	if at.Y < 0 || at.Y >= room || m.showHelp {
+		return nil, false
+	}
+	switch msg.(type) {
+	case tea.MouseClickMsg:
+		return tea.MouseClickMsg(at), true
+	case tea.MouseReleaseMsg:
+		return tea.MouseReleaseMsg(at), true
+	case tea.MouseWheelMsg:
+		return tea.MouseWheelMsg(at), true
+	case tea.MouseMotionMsg:
+		return tea.MouseMotionMsg(at), true
+	}
+	return nil, false
 }
 
 // globalKey handles the keys that work on every page, unless the page is

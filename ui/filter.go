@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/nsdive/nsdive/inspect"
+)
+
+// The filter's own keys while it is typed.
+var (
+	filterKeep  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("⏎", "keep filter"))
+	filterClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
+)
+
+// filterInput is the browser's `/` filter. Digits alone match a member's
+// pid exactly or appear in the inode; other text matches, ignoring case,
+// a member's command, a container's name, id or engine, an interface's
+// name (or its veth peer's) or a bind mount's path.
+type filterInput struct {
+	typing bool
+	text   string
+	// words holds each namespace's searchable text in lower case, built
+	// when first needed for the current world.
+	words map[inspect.NamespaceID]string
+}
+
+// start opens the filter for typing, keeping any text already there.
+func (f *filterInput) start() { f.typing = true }
+
+// clear empties and closes the filter.
+func (f *filterInput) clear() { f.typing, f.text = false, "" }
+
+// forget drops the searchable text of the previous world.
+func (f *filterInput) forget() { f.words = nil }
+
+// none says why a list is empty when the filter emptied it.
+func (f *filterInput) none() string {
+	if f.text == "" {
+		return ""
+	}
+	return fmt.Sprintf(" matches %q (esc clears the filter)", f.text)
+}
+
+// keeps reports whether ns matches the filter; everything does when it is
+// empty.
+func (f *filterInput) keeps(w *world, ns *inspect.Namespace) bool {
+	q := strings.TrimSpace(f.text)
+	if q == "" {
+		return true
+	}
+	if n, err := strconv.Atoi(q); err == nil && n >= 0 {
+		if strings.Contains(strconv.FormatUint(ns.ID.Ino, 10), q) {
+			return true
+		}
+		p := w.snap.Processes[n]
+		return p != nil && p.Namespaces.Of(ns.Type) == ns.ID
+	}
+	if f.words == nil {
+		f.words = make(map[inspect.NamespaceID]string)
+	}
+	words, ok := f.words[ns.ID]
+	if !ok {
+		words = searchText(w, ns)
+		f.words[ns.ID] = words
+	}
+	return strings.Contains(words, strings.ToLower(q))
+}
+
+// searchText is what text filters search in a namespace, in lower case.
+func searchText(w *world, ns *inspect.Namespace) string {
+	var b strings.Builder
+	add := func(s string) {
+		b.WriteString(strings.ToLower(s))
+		b.WriteByte(0)
+	}
+	for _, p := range ns.Processes {
+		add(p.Comm)
+		add(strings.Join(p.Cmdline, " "))
+	}
+	for _, c := range ns.Containers {
+		add(c.Engine)
+		add(c.Name)
+		add(c.ID)
+	}
+	if n := ns.Details.Net; n != nil {
+		for _, i := range n.Interfaces {
+			add(i.Name)
+			if i.Peer != nil {
+				add(i.Peer.Name)
+			}
+		}
+	}
+	for _, l := range w.snap.HolderLabels(ns) {
+		add(l)
+	}
+	return b.String()
+}
+
+// filterKey edits the filter while it is typed: esc clears it, enter
+// keeps it and gives the keys back to the list.
+func (b *browser) filterKey(msg tea.KeyPressMsg) {
+	f := &b.filter
+	switch msg.String() {
+	case "esc":
+		f.clear()
+	case "enter":
+		f.typing = false
+		return
+	case "backspace", "ctrl+h":
+		if _, size := utf8.DecodeLastRuneInString(f.text); size > 0 {
+			f.text = f.text[:len(f.text)-size]
+		}
+	case "ctrl+u":
+		f.text = ""
+	case "ctrl+w":
+		f.text = strings.TrimRight(f.text, " ")
+		f.text = f.text[:strings.LastIndex(f.text, " ")+1]
+	default:
+		if msg.Text == "" {
+			return
+		}
+		f.text += msg.Text
+	}
+	b.rebuild()
+}
+
+// filterView is the filter's line: the text with a cursor while typed,
+// and how many namespaces match on this tab and on all.
+func (b *browser) filterView(width int) string {
+	st := b.c.styles
+	f := b.filter
+	line := st.Key.Render("/") + f.text
+	if f.typing {
+		line += st.Selected.Render(" ")
+	}
+	matches := fmt.Sprintf("  %d match", b.counts[0])
+	if b.counts[0] != 1 {
+		matches += "es"
+	}
+	if !tabs[b.tab].all {
+		matches += fmt.Sprintf(", %d %s", b.counts[b.tab], tabs[b.tab].name())
+	}
+	hint := "  ⏎ keep · esc clear"
+	if !f.typing {
+		hint = "  / edit · esc clear"
+	}
+	return fit(line+st.Dim.Render(matches+hint), width)
+}
