@@ -4,6 +4,7 @@
 //	nsdive list       namespaces, like lsns
 //	nsdive ps         processes with their namespaces
 //	nsdive mounts     a mount namespace's mounts with their propagation
+//	nsdive enter      a command in a process's or container's namespaces
 package main
 
 import (
@@ -30,6 +31,7 @@ Commands:
   list      list namespaces, like lsns (-J for JSON, --details for everything)
   ps        list processes with their namespaces
   mounts    list a mount namespace's mounts with their propagation
+  enter     run a command in a process's or container's namespaces, like nsenter
   version   print nsdive's version (also -V, --version)
 
 Run 'nsdive COMMAND --help' for a command's options.
@@ -82,17 +84,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runPS(args, stdout, stderr)
 	case "mounts":
 		err = runMounts(args, stdout, stderr)
+	case "enter":
+		err = runEnter(args, stdout, stderr)
 	case "version":
 		err = runVersion(args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		err = usageError{fmt.Errorf("unknown command %s (want explore, list, ps or mounts)", quoteArg(command))}
+		err = usageError{fmt.Errorf("unknown command %s (want explore, list, ps, mounts or enter)", quoteArg(command))}
 		command = ""
 	}
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	var status exitStatus
+	if errors.As(err, &status) {
+		return int(status)
 	}
 	if command == "" {
 		fmt.Fprintf(stderr, "nsdive: %s\n", shortenMessage(err.Error()))
@@ -102,6 +110,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "Run 'nsdive %s--help' for usage.\n", command+strings.Repeat(" ", min(len(command), 1)))
+	}
+	var he helperError
+	if errors.As(err, &he) {
+		return he.status
 	}
 	return 1
 }

@@ -16,7 +16,21 @@
 //     states which namespaces a thread of the Go process may join (uts, ipc,
 //     net, cgroup, and mnt after unshare(CLONE_FS)) and which only a
 //     single-threaded child may (user, time; pid only for children).
-//   - A target is checked before anything is changed: a pid is matched with
-//     its start time, a file must be an nsfs file of the expected type.
+//   - A command runs in other namespaces (Enter) through internal/nsexec:
+//     nsdive opens the namespaces, re-executes itself, and a C constructor
+//     joins them before the Go runtime starts, single-threaded, as nsenter
+//     does (user namespace last for root, credentials set to root inside
+//     a joined user namespace, a fork after joining a pid namespace), then
+//     execs the command. No thread of nsdive joins anything for it, so
+//     none can be left in a foreign namespace; the explorer runs the same
+//     *exec.Cmd (Entry.Cmd) with tea.ExecProcess. A binary built with
+//     CGO_ENABLED=0 has no constructor, and Enter says to rebuild.
+//   - A command found in PATH inside a joined mount namespace is a binary
+//     of the target's, chosen by whoever controls the target: nsdive says
+//     which it runs ("# running /bin/sh from the target's mount
+//     namespace") unless asked to be quiet.
+//   - A target (Target) is checked before anything is changed: a pid is
+//     matched with its start time before and after each of its namespaces
+//     is opened, a file must be an nsfs file of the expected type.
 //   - Errors say what failed and what to do, in one line.
 package actions

@@ -19,6 +19,14 @@ import (
 // or whose pid now names another process.
 var ErrExited = errors.New("the process has exited")
 
+// exitedError says how a target's process is gone; it matches ErrExited.
+type exitedError struct{ msg string }
+
+func (e exitedError) Error() string        { return e.msg }
+func (e exitedError) Is(target error) bool { return target == ErrExited }
+
+func exited(format string, args ...any) error { return exitedError{fmt.Sprintf(format, args...)} }
+
 // Target is the process an action acts on (`-t PID|CONTAINER`): its pid,
 // and its start time, which tells it apart from a later process given the
 // same pid. Every method checks the start time again, so an action never
@@ -31,8 +39,9 @@ type Target struct {
 	Container *inspect.Container
 }
 
-// procRoot is where the targets' /proc files are read.
-const procRoot = "/proc"
+// procRoot is where the targets' /proc files are read; tests point it at
+// a fixture tree.
+var procRoot = "/proc"
 
 // TargetPID returns the process that has pid now.
 func TargetPID(pid int) (Target, error) {
@@ -42,11 +51,11 @@ func TargetPID(pid int) (Target, error) {
 	key, state, err := inspect.ReadKey(procRoot, pid)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return Target{}, fmt.Errorf("no process has pid %d: see nsdive ps: %w", pid, ErrExited)
+		return Target{}, exited("no process has pid %d: see nsdive ps", pid)
 	case err != nil:
 		return Target{}, err
 	case state == 'Z':
-		return Target{}, fmt.Errorf("pid %d has exited (a zombie its parent has not reaped): %w", pid, ErrExited)
+		return Target{}, exited("pid %d has exited (a zombie its parent has not reaped)", pid)
 	}
 	return Target{PID: key.PID, StartTime: key.StartTime}, nil
 }
@@ -145,13 +154,13 @@ func (t Target) Check() error {
 	key, state, err := inspect.ReadKey(procRoot, t.PID)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s has exited: %w", t, ErrExited)
+		return exited("%s has exited", t)
 	case err != nil:
 		return err
 	case t.StartTime != 0 && key.StartTime != t.StartTime:
-		return fmt.Errorf("%s has exited: the pid names another process now: %w", t, ErrExited)
+		return exited("%s has exited: the pid names another process now", t)
 	case state == 'Z':
-		return fmt.Errorf("%s has exited (a zombie its parent has not reaped): %w", t, ErrExited)
+		return exited("%s has exited (a zombie its parent has not reaped)", t)
 	}
 	return nil
 }

@@ -58,15 +58,15 @@ func TestTargetErrors(t *testing.T) {
 		want string
 	}{
 		{"no such pid", func() (int, error) { _, err := TargetPID(noSuch); return -1, err },
-			fmt.Sprintf("no process has pid %d: see nsdive ps: the process has exited", noSuch)},
+			fmt.Sprintf("no process has pid %d: see nsdive ps", noSuch)},
 		{"not a pid", func() (int, error) { _, err := ResolveTarget(context.Background(), "0"); return -1, err },
 			"pid 0: a pid is a number above 0"},
 		{"exited", func() (int, error) { return goneTarget.Open(inspect.Net) },
-			fmt.Sprintf("pid %d has exited: the process has exited", gone.PID())},
+			fmt.Sprintf("pid %d has exited", gone.PID())},
 		{"reused", func() (int, error) { return reused.Open(inspect.Net) },
-			fmt.Sprintf("pid %d has exited: the pid names another process now: the process has exited", os.Getpid())},
+			fmt.Sprintf("pid %d has exited: the pid names another process now", os.Getpid())},
 		{"zombie", func() (int, error) { _, err := TargetPID(zombie); return -1, err },
-			fmt.Sprintf("pid %d has exited (a zombie its parent has not reaped): the process has exited", zombie)},
+			fmt.Sprintf("pid %d has exited (a zombie its parent has not reaped)", zombie)},
 		{"unknown container", func() (int, error) {
 			_, err := ResolveTarget(context.Background(), "nsdive-test-no-such-container")
 			return -1, err
@@ -141,5 +141,41 @@ func TestFindContainer(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("findContainer(%q) = %s, want %s", tc.arg, got, tc.want)
 		}
+	}
+}
+
+// TestTargetWithoutAType points the targets' /proc at a tree whose process
+// has no time namespace link, as on a kernel without time namespaces.
+func TestTargetWithoutAType(t *testing.T) {
+	root := t.TempDir()
+	pid := os.Getpid()
+	stat, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, strconv.Itoa(pid))
+	if err := os.MkdirAll(filepath.Join(dir, "ns"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stat"), stat, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/proc/self/ns/uts", filepath.Join(dir, "ns", "uts")); err != nil {
+		t.Fatal(err)
+	}
+	defer func(was string) { procRoot = was }(procRoot)
+	procRoot = root
+	target, err := TargetPID(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := target.Open(inspect.UTS)
+	if err != nil {
+		t.Fatalf("Open(uts): %v", err)
+	}
+	unix.Close(fd)
+	_, err = target.Open(inspect.Time)
+	if want := fmt.Sprintf("pid %d has no time namespace: this kernel has no time namespaces", pid); err == nil || err.Error() != want {
+		t.Errorf("Open(time): %v, want %q", err, want)
 	}
 }

@@ -22,7 +22,7 @@
 //     multithreaded process and time namespaces too; joining a pid
 //     namespace changes only the namespace of future children. Those are
 //     entered by a single-threaded child (nsenter, or a re-executed
-//     helper), never by the Go process itself; such a child calls
+//     nsdive: internal/nsexec), never by the Go process itself; such a child calls
 //     unshare(CLONE_FS) before setns into a mount namespace, since a
 //     process that shares its root and working directory with another
 //     cannot change mount namespace.
