@@ -41,20 +41,8 @@ func waysTo(snap *Snapshot, ns *Namespace) iter.Seq[inside.Way] {
 			case HeldByFD:
 				w.Path = fmt.Sprintf("%s/%d/fd/%d", snap.ProcRoot, h.PID, h.FD)
 			case HeldByMount:
-				mntns := snap.Namespaces[h.MountNS]
-				if mntns == nil {
-					continue
-				}
-				for _, p := range mntns.Processes {
-					// A process may have left the mount namespace
-					// since the scan (unshare, setns): its root
-					// would show another namespace's mounts.
-					if statID(taskPath(snap.ProcRoot, p, "ns/mnt")) != h.MountNS {
-						continue
-					}
-					if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "root"+h.Path), Ino: ns.ID.Ino}) {
-						return
-					}
+				if !yieldMountWays(snap, ns, h, yield) {
+					return
 				}
 				continue
 			case HeldBySocket:
@@ -65,4 +53,41 @@ func waysTo(snap *Snapshot, ns *Namespace) iter.Seq[inside.Way] {
 			}
 		}
 	}
+}
+
+// mountWayTries is how many processes of a mount namespace are tried as
+// the way to a bind mount in it. Its processes all see the same mounts
+// (only one with another root, a chroot, sees them elsewhere), so when
+// the path is not found through the first few, it is unmounted or its
+// namespace is gone: trying each of the thousands of processes of the
+// host's mount namespace would cost a stat and an open each, on every
+// scan of a host where netns come and go (ip netns del between a scan's
+// passes).
+const mountWayTries = 3
+
+// yieldMountWays yields the ways to ns through the bind mount h, seen
+// through the root of a few processes still in h's mount namespace; it
+// returns false when yield asked to stop.
+func yieldMountWays(snap *Snapshot, ns *Namespace, h Holder, yield func(inside.Way) bool) bool {
+	mntns := snap.Namespaces[h.MountNS]
+	if mntns == nil {
+		return true
+	}
+	tries := 0
+	for _, p := range mntns.Processes {
+		if tries == mountWayTries {
+			break
+		}
+		tries++
+		// A process may have left the mount namespace since the scan
+		// (unshare, setns): its root would show another namespace's
+		// mounts.
+		if statID(taskPath(snap.ProcRoot, p, "ns/mnt")) != h.MountNS {
+			continue
+		}
+		if !yield(inside.Way{Path: taskPath(snap.ProcRoot, p, "root"+h.Path), Ino: ns.ID.Ino}) {
+			return false
+		}
+	}
+	return true
 }
