@@ -197,7 +197,7 @@ func (b *browser) procView(i int, inner int) string {
 	if cmd == "" && !p.Has(inspect.FieldStat) {
 		cmd = "? (not read)"
 	}
-	text := fmt.Sprintf("%7s %-7s %-8s %s%s", display.PIDText(p), inside, fit(display.UserText(b.c.users, p), 8), pl.branch, cmd)
+	text := fmt.Sprintf("%7s %-7s %-8s %s%s", display.PIDText(p), inside, fit(b.c.world.userName(b.c.users, p), 8), pl.branch, cmd)
 	if b.detailFocus && i == b.detail.cursor {
 		return st.Selected.Render(fit(text, inner))
 	}

@@ -81,11 +81,12 @@ func (e *explainPage) text() string {
 	indent := lipgloss.NewStyle().Width(w).PaddingLeft(2)
 	var b strings.Builder
 	line := func(s string) { b.WriteString(s + "\n") }
-	line(st.PaneTitle.Render(fmt.Sprintf("%s namespaces", e.typ)) +
-		st.Dim.Render(fmt.Sprintf(" · %s (%#x) · since %s", x.flag, e.typ.CloneFlag(), x.since)))
+	line(wrap.Render(st.PaneTitle.Render(fmt.Sprintf("%s namespaces", e.typ)) +
+		st.Dim.Render(fmt.Sprintf(" · %s (%#x) · since %s", x.flag, e.typ.CloneFlag(), x.since))))
 	line("")
 	line(st.Label.Render("Isolates"))
 	line(indent.Render(x.isolates))
+	line("")
 	line(indent.Render(x.notes))
 	line("")
 	line(st.Label.Render("Files"))
@@ -97,6 +98,7 @@ func (e *explainPage) text() string {
 	for _, c := range x.try {
 		line(indent.Render(st.Key.Render("$ ") + c))
 	}
+
 	line("")
 	line(wrap.Render(st.Dim.Render("esc goes back · man 7 namespaces, man 7 " + manPage(e.typ))))
 	return strings.TrimSuffix(b.String(), "\n")

@@ -71,7 +71,7 @@ func readWorld(path string) (*world, error) {
 		return nil, fmt.Errorf("read snapshot %s: %w", path, err)
 	}
 	w := newWorld(doc.Snapshot, 0)
-	w.fromFile = path
+	w.fromFile, w.userNames = path, doc.UserNames
 	return w, nil
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,36 +18,67 @@ type host struct {
 	Root   bool   // nsdive runs as root
 }
 
-// headerView draws the top line: host, kernel, counts, full or partial
-// view, and the state of live refresh.
+// headerView draws the top line (host, kernel, counts, full or partial
+// view, live refresh) and, under it, a banner when the view is a
+// read-only snapshot or misses what only root can read.
 func (m *Model) headerView() string {
 	st := m.c.styles
-	parts := []string{st.Brand.Render("nsdive")}
 	w := m.c.world
+	line := lipgloss.NewStyle().MaxWidth(m.width)
 	if w == nil {
-		parts = append(parts, m.c.host.Name, st.Dim.Render("scanning…"))
-		return lipgloss.NewStyle().MaxWidth(m.width).Render(strings.Join(parts, " · "))
+		return line.Render(strings.Join([]string{st.Brand.Render("nsdive"), m.c.host.Name, st.Dim.Render("scanning…")}, " · "))
 	}
+	// Parts in the order they are dropped when the line is too long.
+	var head, host, counts, state []string
+	head = []string{st.Brand.Render("nsdive")}
 	if w.fromFile != "" {
-		parts = append(parts, st.Warn.Render("snapshot "+w.fromFile), "taken "+w.snap.Taken.Format(time.DateTime))
+		head = append(head, st.Warn.Render("snapshot "+w.fromFile))
+		state = []string{"taken " + w.snap.Taken.Format(time.DateTime)}
 	} else {
-		parts = append(parts, m.c.host.Name, m.c.host.Kernel)
+		head = append(head, m.c.host.Name)
+		host = []string{m.c.host.Kernel}
+		state = []string{m.liveText()}
 	}
-	parts = append(parts, fmt.Sprintf("%s procs", count(processCount(w.snap))),
-		fmt.Sprintf("%s ns", count(len(w.snap.Namespaces))))
+	counts = []string{fmt.Sprintf("%s procs", count(w.procs)), fmt.Sprintf("%s ns", count(len(w.snap.Namespaces)))}
 	switch {
 	case w.fromFile != "":
 	case !w.partial.Missing():
-		parts = append(parts, viewer(m.c.host))
-	case m.c.host.Root:
-		parts = append(parts, st.Warn.Render("partial: "+w.partial.What()))
+		counts = append(counts, viewer(m.c.host))
 	default:
-		parts = append(parts, st.Warn.Render("partial: run as root (sudo nsdive) for the full view"))
+		counts = append(counts, st.Warn.Render("partial"))
 	}
-	if w.fromFile == "" {
-		parts = append(parts, m.liveText())
+	top := ""
+	for _, parts := range [][][]string{{head, host, counts, state}, {head, counts, state}, {head, counts}} {
+		top = strings.Join(slices.Concat(parts...), " · ")
+		if lipgloss.Width(top) <= m.width {
+			break
+		}
 	}
-	return lipgloss.NewStyle().MaxWidth(m.width).Render(strings.Join(parts, " · "))
+	top = line.Render(top)
+	if banner := m.banner(); banner != "" {
+		return top + "\n" + line.Render(st.Warn.Render(banner))
+	}
+	return top
+}
+
+// banner says why the view is not the live host in full: a snapshot read
+// from a file, or a reader that is not root.
+func (m *Model) banner() string {
+	w := m.c.world
+	switch {
+	case w.fromFile != "":
+		return "read-only snapshot: no rescans (r and space do nothing here)"
+	case !w.partial.Missing():
+		return ""
+	}
+	are := "are"
+	if len(w.partial.PIDs) == 1 {
+		are = "is"
+	}
+	if m.c.host.Root {
+		return fmt.Sprintf("partial view: %s %s unreadable, their namespaces are missing", w.partial.What(), are)
+	}
+	return fmt.Sprintf("partial view: %s %s not yours · sudo nsdive for the full view", w.partial.What(), are)
 }
 
 // liveText says how live the view is: the interval or paused, and how old

@@ -67,7 +67,10 @@ func (b *browser) netInside(n *inspect.NetInfo) []string {
 		lines = append(lines, st.Dim.Render("  none"))
 	}
 	for _, i := range n.Interfaces {
-		s := fmt.Sprintf("  %-10s %-7s %s", i.Name, i.State, strings.Join(i.Addrs, " "))
+		s := fmt.Sprintf("  %-10s %-7s", i.Name, i.State)
+		if len(i.Addrs) > 0 {
+			s += " " + strings.Join(i.Addrs, " ")
+		}
 		if i.Kind != "" && i.Kind != "device" {
 			s += st.Dim.Render(" " + i.Kind)
 		}

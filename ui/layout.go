@@ -80,16 +80,17 @@ func (b *browser) pane(r rect, title, note string, lines []string, focused bool)
 		border = st.Key
 	}
 	inner := r.w - 2
+	side := border.Render("│")
 	var out strings.Builder
 	out.WriteString(edge("╭", "╮", title, inner, border, st.PaneTitle))
 	for i := range r.h - 2 {
-		out.WriteString("\n" + border.Render("│"))
+		out.WriteString("\n" + side)
 		line := ""
 		if i < len(lines) {
 			line = lines[i]
 		}
 		out.WriteString(fit(line, inner))
-		out.WriteString(border.Render("│"))
+		out.WriteString(side)
 	}
 	out.WriteString("\n" + edge("╰", "╯", note, inner, border, lipgloss.NewStyle()))
 	return out.String()

@@ -29,6 +29,9 @@ type nsList struct {
 	offset   int // index of the first row shown
 	height   int // rows shown
 	selected inspect.NamespaceID
+	// nsWidth and containerWidth are the widest inode (with its tree
+	// branch) and container text of the rows.
+	nsWidth, containerWidth int
 }
 
 // set replaces the rows, keeping the selection on the same namespace
@@ -37,6 +40,7 @@ type nsList struct {
 func (l *nsList) set(rows []listRow, height int) {
 	onScreen := l.cursor - l.offset
 	l.rows, l.height = rows, height
+	l.measure()
 	cursor := -1
 	for i, r := range rows {
 		if r.ns.ID == l.selected {
@@ -196,23 +200,27 @@ type listColumns struct {
 	ns, typ, container int
 }
 
-// columns sizes the columns: the inode with the widest branch, the type
-// on the all tab, and the container when some row has one and there is
-// room.
-func (b *browser) columns(inner int) listColumns {
-	c := listColumns{ns: 10}
-	hasContainer := 0
-	for _, r := range b.list.rows {
-		c.ns = max(c.ns, lipgloss.Width(r.branch)+len(strconv.FormatUint(r.ns.ID.Ino, 10)))
+// measure finds the widest inode with its branch and the widest
+// container of the rows, once per rebuild rather than on every frame.
+func (l *nsList) measure() {
+	l.nsWidth, l.containerWidth = 10, 0
+	for _, r := range l.rows {
+		l.nsWidth = max(l.nsWidth, lipgloss.Width(r.branch)+len(strconv.FormatUint(r.ns.ID.Ino, 10)))
 		if t := containerText(r.ns); t != "" {
-			hasContainer = max(hasContainer, lipgloss.Width(t))
+			l.containerWidth = max(l.containerWidth, lipgloss.Width(t))
 		}
 	}
+}
+
+// columns sizes the columns for a list inner cells wide: the type on the
+// all tab, and the container when some row has one and there is room.
+func (b *browser) columns(inner int) listColumns {
+	c := listColumns{ns: b.list.nsWidth}
 	if tabs[b.tab].all {
 		c.typ = 6
 	}
-	if fixed := c.ns + c.typ + 16; hasContainer > 0 && inner-fixed >= 40 {
-		c.container = min(hasContainer, max((inner-fixed)/3, 12), 28)
+	if fixed := c.ns + c.typ + 16; b.list.containerWidth > 0 && inner-fixed >= 40 {
+		c.container = min(b.list.containerWidth, max((inner-fixed)/3, 12), 28)
 	}
 	return c
 }
@@ -244,9 +252,6 @@ func (b *browser) listView(r rect) string {
 	note := ""
 	if n := len(b.list.rows); n > 0 {
 		note = st.Dim.Render(fmt.Sprintf("%d/%d", b.list.cursor+1, n))
-	}
-	if p := b.c.world.partial; p.Missing() {
-		note += " " + st.Warn.Render("partial: "+p.What()+" unreadable, their namespaces are missing")
 	}
 	return b.pane(r, title, note, lines, !b.detailFocus)
 }

@@ -24,9 +24,13 @@ type world struct {
 	vanished map[inspect.NamespaceID]vanishedNamespace
 	took     time.Duration   // how long the scan took
 	partial  display.Partial // what the scan could not read
+	procs    int             // processes in snap, threads left out
 	// fromFile is the snapshot file the explorer opened read-only, or
 	// empty for a live host.
 	fromFile string
+	// userNames are the login names a snapshot file gives uids, which
+	// are the names on the host it was taken on, not on this one.
+	userNames map[int]string
 }
 
 // vanishedNamespace is a namespace of an earlier snapshot that is gone.
@@ -43,6 +47,7 @@ func newWorld(snap *inspect.Snapshot, took time.Duration) *world {
 		vanished: map[inspect.NamespaceID]vanishedNamespace{},
 		took:     took,
 		partial:  display.PartialOf(snap),
+		procs:    processCount(snap),
 	}
 }
 
@@ -50,7 +55,7 @@ func newWorld(snap *inspect.Snapshot, took time.Duration) *world {
 // since w, and the highlights still running at now.
 func (w *world) next(snap *inspect.Snapshot, took time.Duration, now time.Time) *world {
 	n := newWorld(snap, took)
-	n.fromFile = w.fromFile
+	n.fromFile, n.userNames = w.fromFile, w.userNames
 	n.changes = inspect.Diff(w.snap, snap)
 	for id, at := range w.appeared {
 		if now.Sub(at) < flashFor && snap.Namespaces[id] != nil {
@@ -90,4 +95,13 @@ func (w *world) expire(now time.Time) bool {
 		}
 	}
 	return changed
+}
+
+// userName names the owner of p: as the snapshot file does for a world
+// read from one, else from this host's user database.
+func (w *world) userName(users *display.Users, p *inspect.Process) string {
+	if name, ok := w.userNames[p.UID]; ok && w.fromFile != "" {
+		return name
+	}
+	return display.UserText(users, p)
 }
