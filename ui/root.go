@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -246,14 +247,37 @@ func (m *Model) View() tea.View {
 		} else {
 			body = m.top().View()
 		}
-		body = lipgloss.NewStyle().Height(room).MaxHeight(room).Render(body)
-		body = lipgloss.JoinVertical(lipgloss.Left, header, body, footer)
+		lines := []string{header}
+		if room > 0 {
+			lines = append(lines, fitLines(body, room))
+		}
+		body = strings.Join(append(lines, footer), "\n")
 	}
 	v := tea.NewView(body)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "nsdive"
 	return v
+}
+
+// fitLines cuts s to n lines, or pads it with empty ones, so that the
+// footer stays at the bottom. It leaves widths alone (pages draw to
+// theirs): measuring every cell of the frame, as a lipgloss style with a
+// height and JoinVertical do, was a third of a keypress's time on the
+// main screen at 200x50.
+func fitLines(s string, n int) string {
+	at, i := 0, 0
+	for ; i < n; i++ {
+		nl := strings.IndexByte(s[at:], '\n')
+		if nl < 0 {
+			break
+		}
+		if i == n-1 {
+			return s[:at+nl]
+		}
+		at += nl + 1
+	}
+	return s + strings.Repeat("\n", n-1-i)
 }
 
 // footerView draws the status line and the short help.

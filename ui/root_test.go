@@ -95,3 +95,25 @@ func TestQuitKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestFitLines checks that the page's text is cut or padded to the room
+// between header and footer.
+func TestFitLines(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"", 1, ""},
+		{"", 3, "\n\n"},
+		{"a", 3, "a\n\n"},
+		{"a\nb\nc", 3, "a\nb\nc"},
+		{"a\nb\nc\nd", 3, "a\nb\nc"},
+		{"a\nb\n", 2, "a\nb"},
+		{"a\nb\nc", 1, "a"},
+	} {
+		if got := fitLines(tc.in, tc.n); got != tc.want {
+			t.Errorf("fitLines(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
