@@ -181,13 +181,24 @@ func (b *browser) open(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Explain):
 		return openCmd(newExplainPage(b.c, b.explainType()))
+	case key.Matches(msg, k.Process):
+		if p := b.chosenProcess(); p != nil {
+			return openCmd(newProcessPage(b.c, p.Key()))
+		}
+		return statusCmd("no process is in the selected namespace")
+	case key.Matches(msg, k.Mounts):
+		if mntns := b.chosenMountNS(); !mntns.IsZero() {
+			return openCmd(newMountPage(b.c, mntns))
+		}
+		return statusCmd("no process is in the selected namespace to show the mounts of")
 	}
 	return nil
 }
 
 // openKeys are the keys open handles, for the footer and help.
 func (b *browser) openKeys() []key.Binding {
-	return []key.Binding{b.c.keys.Explain}
+	k := b.c.keys
+	return []key.Binding{k.Process, k.Mounts, k.Explain}
 }
 
 // openCmd asks the root to push p.

@@ -19,14 +19,18 @@ type styles struct {
 	Label     lipgloss.Style // "Interfaces", "Owner", ...
 	Dim       lipgloss.Style // secondary text
 	Selected  lipgloss.Style // the selected row
-	Appeared  lipgloss.Style // a row that appeared in the last rescans
-	Vanished  lipgloss.Style // a row that vanished, shown for a moment
-	Changed   lipgloss.Style // a value that differs from the initial namespace's
-	Held      lipgloss.Style // what holds a namespace without processes
-	Warn      lipgloss.Style // partial view, paused
-	Error     lipgloss.Style // the status line's errors
-	Status    lipgloss.Style // the status line
-	Key       lipgloss.Style // a key in the footer
+	// Unfocused is the selected row of a list without the keyboard focus.
+	Unfocused lipgloss.Style
+	// Propagates is a mount that shares or receives mount events.
+	Propagates lipgloss.Style
+	Appeared   lipgloss.Style // a row that appeared in the last rescans
+	Vanished   lipgloss.Style // a row that vanished, shown for a moment
+	Changed    lipgloss.Style // a value that differs from the initial namespace's
+	Held       lipgloss.Style // what holds a namespace without processes
+	Warn       lipgloss.Style // partial view, paused
+	Error      lipgloss.Style // the status line's errors
+	Status     lipgloss.Style // the status line
+	Key        lipgloss.Style // a key in the footer
 }
 
 // defaultStyles returns the styles for a dark or light background.
@@ -44,24 +48,26 @@ func defaultStyles(dark bool) styles {
 	base := lipgloss.NewStyle().Foreground(text)
 	pane := lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(subtle)
 	return styles{
-		App:       lipgloss.NewStyle(),
-		Header:    base,
-		Brand:     lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Tab:       lipgloss.NewStyle().Foreground(subtle).Padding(0, 1),
-		ActiveTab: lipgloss.NewStyle().Bold(true).Underline(true).Foreground(accent).Padding(0, 1),
-		Pane:      pane,
-		PaneTitle: lipgloss.NewStyle().Bold(true).Foreground(text),
-		Focused:   pane.BorderForeground(accent),
-		Label:     lipgloss.NewStyle().Bold(true).Foreground(cyan),
-		Dim:       lipgloss.NewStyle().Foreground(subtle),
-		Selected:  lipgloss.NewStyle().Reverse(true).Bold(true),
-		Appeared:  lipgloss.NewStyle().Bold(true).Foreground(green),
-		Vanished:  lipgloss.NewStyle().Strikethrough(true).Foreground(red),
-		Changed:   lipgloss.NewStyle().Bold(true).Foreground(yellow),
-		Held:      lipgloss.NewStyle().Foreground(cyan),
-		Warn:      lipgloss.NewStyle().Bold(true).Foreground(yellow),
-		Error:     lipgloss.NewStyle().Bold(true).Foreground(red),
-		Status:    lipgloss.NewStyle().Foreground(subtle),
-		Key:       lipgloss.NewStyle().Bold(true).Foreground(accent),
+		App:        lipgloss.NewStyle(),
+		Header:     base,
+		Brand:      lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Tab:        lipgloss.NewStyle().Foreground(subtle).Padding(0, 1),
+		ActiveTab:  lipgloss.NewStyle().Bold(true).Underline(true).Foreground(accent).Padding(0, 1),
+		Pane:       pane,
+		PaneTitle:  lipgloss.NewStyle().Bold(true).Foreground(text),
+		Focused:    pane.BorderForeground(accent),
+		Label:      lipgloss.NewStyle().Bold(true).Foreground(cyan),
+		Dim:        lipgloss.NewStyle().Foreground(subtle),
+		Selected:   lipgloss.NewStyle().Reverse(true).Bold(true),
+		Unfocused:  lipgloss.NewStyle().Bold(true).Underline(true),
+		Propagates: lipgloss.NewStyle().Foreground(cyan),
+		Appeared:   lipgloss.NewStyle().Bold(true).Foreground(green),
+		Vanished:   lipgloss.NewStyle().Strikethrough(true).Foreground(red),
+		Changed:    lipgloss.NewStyle().Bold(true).Foreground(yellow),
+		Held:       lipgloss.NewStyle().Foreground(cyan),
+		Warn:       lipgloss.NewStyle().Bold(true).Foreground(yellow),
+		Error:      lipgloss.NewStyle().Bold(true).Foreground(red),
+		Status:     lipgloss.NewStyle().Foreground(subtle),
+		Key:        lipgloss.NewStyle().Bold(true).Foreground(accent),
 	}
 }
