@@ -32,6 +32,7 @@ Commands:
   ps        list processes with their namespaces
   mounts    list a mount namespace's mounts with their propagation
   enter     run a command in a process's or container's namespaces, like nsenter
+  hostname  set the hostname of a process's uts namespace
   version   print nsdive's version (also -V, --version)
 
 Run 'nsdive COMMAND --help' for a command's options.
@@ -86,6 +87,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runMounts(args, stdout, stderr)
 	case "enter":
 		err = runEnter(args, stdout, stderr)
+	case "hostname":
+		err = runHostname(args, stdout, stderr)
 	case "version":
 		err = runVersion(args, stdout)
 	case "help", "-h", "--help":
