@@ -33,6 +33,8 @@ Commands:
   mounts    list a mount namespace's mounts with their propagation
   enter     run a command in a process's or container's namespaces, like nsenter
   hostname  set the hostname of a process's uts namespace
+  persist   keep a process's namespaces alive in files (/run/netns/NAME)
+  release   unmount and remove a persisted namespace
   version   print nsdive's version (also -V, --version)
 
 Run 'nsdive COMMAND --help' for a command's options.
@@ -89,6 +91,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runEnter(args, stdout, stderr)
 	case "hostname":
 		err = runHostname(args, stdout, stderr)
+	case "persist":
+		err = runPersist(args, stdout, stderr)
+	case "release":
+		err = runRelease(args, stdout, stderr)
 	case "version":
 		err = runVersion(args, stdout)
 	case "help", "-h", "--help":

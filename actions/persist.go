@@ -1,0 +1,282 @@
+package actions
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/nsdive/nsdive/inspect"
+	"golang.org/x/sys/unix"
+)
+
+// NetnsDir is where ip netns keeps its network namespaces, one bind-mounted
+// file per name.
+const NetnsDir = "/run/netns"
+
+// PersistSpec asks for one namespace of a target to be bind-mounted at a
+// file, which keeps the namespace alive without a process in it.
+type PersistSpec struct {
+	Type inspect.Type
+	Path string // absolute
+}
+
+// NetnsPath returns where ip netns keeps the network namespace named name,
+// after checking that name is one file name.
+func NetnsPath(name string) (string, error) {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") || len(name) > 255 {
+		return "", fmt.Errorf("bad network namespace name %q: give a file name under %s, without '/'", name, NetnsDir)
+	}
+	return filepath.Join(NetnsDir, name), nil
+}
+
+// Persist returns the action that bind-mounts target's namespaces at the
+// files of specs, as ip netns attach and unshare --net=FILE do. Each file
+// is created exclusively, never through a symlink; a file under
+// /run/netns gets that directory made and turned into a shared mount
+// first, as ip does, so that ip netns and the other mount namespaces see
+// it. The namespace mounted is the one checked here: the target's process
+// is checked again when it is opened, so a pid reused meanwhile fails.
+func Persist(target Target, specs []PersistSpec) (*Action, error) {
+	if len(specs) == 0 {
+		return nil, errors.New("nothing to persist: give --net NAME or --TYPE FILE")
+	}
+	a := &Action{Description: fmt.Sprintf("persist namespaces of %s", target)}
+	seen := map[string]bool{}
+	netnsDirDone := false
+	for _, spec := range specs {
+		if !filepath.IsAbs(spec.Path) {
+			return nil, fmt.Errorf("%s: give an absolute path", spec.Path)
+		}
+		if seen[spec.Path] {
+			return nil, fmt.Errorf("%s is given twice: one namespace per file", spec.Path)
+		}
+		seen[spec.Path] = true
+		ino, err := targetNamespace(target, spec.Type)
+		if err != nil {
+			return nil, err
+		}
+		dir := filepath.Dir(spec.Path)
+		if dir == NetnsDir && !netnsDirDone {
+			steps, err := netnsDirSteps()
+			if err != nil {
+				return nil, err
+			}
+			a.Steps = append(a.Steps, steps...)
+			netnsDirDone = true
+		} else if err := checkDir(dir); err != nil {
+			return nil, err
+		}
+		if _, err := lstat(spec.Path); err == nil {
+			return nil, existsError(spec.Path)
+		}
+		a.Steps = append(a.Steps, bindSteps(target, spec, ino)...)
+	}
+	return a, nil
+}
+
+// existsError says that a file to persist at is taken.
+func existsError(path string) error {
+	return fmt.Errorf("%s already exists: choose another file (nsdive release %s removes a persisted namespace)", path, path)
+}
+
+// targetNamespace returns the inode of target's namespace of type typ.
+func targetNamespace(target Target, typ inspect.Type) (uint64, error) {
+	fd, err := target.Open(typ)
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return 0, fmt.Errorf("stat %s namespace of %s: %w", typ, target, err)
+	}
+	return st.Ino, nil
+}
+
+// checkDir fails unless dir is a directory.
+func checkDir(dir string) error {
+	var st unix.Stat_t
+	if err := unix.Stat(dir, &st); err != nil {
+		return fmt.Errorf("%s: %w: create the directory first", dir, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
+}
+
+// lstat stats path without following a last symlink.
+func lstat(path string) (unix.Stat_t, error) {
+	var st unix.Stat_t
+	err := unix.Lstat(path, &st)
+	return st, err
+}
+
+// isMountRoot reports whether path is the root of a mount, without
+// following a last symlink.
+func isMountRoot(path string) (bool, error) {
+	var stx unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_TYPE, &stx); err != nil {
+		return false, fmt.Errorf("statx %s: %w", path, err)
+	}
+	if stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT == 0 {
+		return false, fmt.Errorf("statx %s: this kernel does not say whether it is a mount point (Linux 5.8 does)", path)
+	}
+	return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0, nil
+}
+
+// netnsDirSteps make /run/netns as ip netns add does: the directory, a
+// bind mount of it on itself when it is not a mount point yet, and shared
+// propagation, so that a namespace mounted inside shows in the mount
+// namespaces that were copied from this one and the ones copied later.
+// Undo removes the directory and the bind mount only when this action
+// made them and nothing else is in there now; ip leaves them for good.
+func netnsDirSteps() ([]Step, error) {
+	var steps []Step
+	st, err := lstat(NetnsDir)
+	switch {
+	case errors.Is(err, unix.ENOENT):
+		made := false
+		steps = append(steps, Step{
+			Command: "mkdir -p " + NetnsDir,
+			Do: func() error {
+				err := unix.Mkdir(NetnsDir, 0o755)
+				if err != nil && !errors.Is(err, unix.EEXIST) {
+					return needRoot(fmt.Errorf("mkdir %s: %w", NetnsDir, err))
+				}
+				made = err == nil
+				return nil
+			},
+			Undo: func() error {
+				if made {
+					if err := unix.Rmdir(NetnsDir); err != nil && !errors.Is(err, unix.ENOTEMPTY) && !errors.Is(err, unix.EBUSY) {
+						return fmt.Errorf("rmdir %s: %w", NetnsDir, err)
+					}
+				}
+				return nil
+			},
+		})
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", NetnsDir, err)
+	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
+		return nil, fmt.Errorf("%s is not a directory: ip netns and nsdive keep network namespaces there", NetnsDir)
+	}
+	mounted := false
+	if err == nil {
+		if mounted, err = isMountRoot(NetnsDir); err != nil {
+			return nil, err
+		}
+	}
+	if !mounted {
+		steps = append(steps, Step{
+			Command: fmt.Sprintf("mount --rbind %s %s", NetnsDir, NetnsDir),
+			Do: func() error {
+				err := unix.Mount(NetnsDir, NetnsDir, "none", unix.MS_BIND|unix.MS_REC, "")
+				return needRoot(wrapErr("bind-mount "+NetnsDir+" on itself", err))
+			},
+			// A plain unmount fails with EBUSY when a namespace was
+			// persisted in there meanwhile: then it stays.
+			Undo: func() error {
+				if err := unix.Unmount(NetnsDir, unix.UMOUNT_NOFOLLOW); err != nil && !errors.Is(err, unix.EBUSY) {
+					return fmt.Errorf("umount %s: %w", NetnsDir, err)
+				}
+				return nil
+			},
+		})
+	}
+	steps = append(steps, Step{
+		Command: "mount --make-rshared " + NetnsDir,
+		Do: func() error {
+			err := unix.Mount("", NetnsDir, "none", unix.MS_SHARED|unix.MS_REC, "")
+			return needRoot(wrapErr("make "+NetnsDir+" shared", err))
+		},
+	})
+	return steps, nil
+}
+
+// bindSteps create the file of spec and bind-mount target's namespace,
+// which has inode ino, on it.
+func bindSteps(target Target, spec PersistSpec, ino uint64) []Step {
+	fileFD := -1
+	var file unix.Stat_t
+	closeFile := func() {
+		if fileFD >= 0 {
+			unix.Close(fileFD)
+			fileFD = -1
+		}
+	}
+	create := Step{
+		Command: "touch " + spec.Path,
+		// O_EXCL never follows a symlink at path, and fails when
+		// anything is there; the descriptor is where the mount goes, so
+		// a file swapped in at the path meanwhile is left alone.
+		Do: func() error {
+			fd, err := unix.Open(spec.Path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+			if errors.Is(err, unix.EEXIST) {
+				return existsError(spec.Path)
+			}
+			if err != nil {
+				return needRoot(fmt.Errorf("create %s: %w", spec.Path, err))
+			}
+			if err := unix.Fstat(fd, &file); err != nil {
+				unix.Close(fd)
+				unix.Unlink(spec.Path)
+				return fmt.Errorf("stat %s: %w", spec.Path, err)
+			}
+			fileFD = fd
+			return nil
+		},
+		Undo: func() error {
+			closeFile()
+			return removeIfSame(spec.Path, file)
+		},
+	}
+	mount := Step{
+		Command: fmt.Sprintf("mount --bind /proc/%d/ns/%s %s", target.PID, spec.Type, spec.Path),
+		Do: func() error {
+			defer closeFile()
+			nsFD, err := target.Open(spec.Type)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(nsFD)
+			var st unix.Stat_t
+			if err := unix.Fstat(nsFD, &st); err != nil {
+				return fmt.Errorf("stat %s namespace of %s: %w", spec.Type, target, err)
+			}
+			if st.Ino != ino {
+				return fmt.Errorf("%s moved to another %s namespace: run again", target, spec.Type)
+			}
+			err = unix.Mount(fmt.Sprintf("/proc/self/fd/%d", nsFD), fmt.Sprintf("/proc/self/fd/%d", fileFD), "", unix.MS_BIND, "")
+			return needRoot(wrapErr("bind-mount the "+spec.Type.String()+" namespace at "+spec.Path, err))
+		},
+		Undo: func() error {
+			err := unix.Unmount(spec.Path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW)
+			return wrapErr("umount "+spec.Path, err)
+		},
+	}
+	return []Step{create, mount}
+}
+
+// removeIfSame unlinks path if it is still the file made (device and
+// inode of was).
+func removeIfSame(path string, was unix.Stat_t) error {
+	st, err := lstat(path)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && (st.Dev != was.Dev || st.Ino != was.Ino) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", path, err)
+	}
+	return wrapErr("remove "+path, unix.Unlink(path))
+}
+
+// wrapErr puts what was being done before a non-nil err.
+func wrapErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
