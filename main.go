@@ -33,6 +33,7 @@ Commands:
   mounts    list a mount namespace's mounts with their propagation
   enter     run a command in a process's or container's namespaces, like nsenter
   hostname  set the hostname of a process's uts namespace
+  veth      link two network namespaces with a veth pair
   persist   keep a process's namespaces alive in files (/run/netns/NAME)
   release   unmount and remove a persisted namespace
   version   print nsdive's version (also -V, --version)
@@ -93,6 +94,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runHostname(args, stdout, stderr)
 	case "persist":
 		err = runPersist(args, stdout, stderr)
+	case "veth":
+		err = runVeth(args, stdout, stderr)
 	case "release":
 		err = runRelease(args, stdout, stderr)
 	case "version":
