@@ -13,7 +13,7 @@ import (
 // TestHelpGoesToStdout checks that every command prints its help on
 // stdout and exits 0.
 func TestHelpGoesToStdout(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"explore", "--help"}, {"list", "--help"}, {"ps", "-h"}, {"mounts", "--help"}, {"hostname", "--help"}, {"persist", "--help"}, {"release", "--help"}, {"veth", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"explore", "--help"}, {"list", "--help"}, {"ps", "-h"}, {"mounts", "--help"}, {"hostname", "--help"}, {"persist", "--help"}, {"release", "--help"}, {"veth", "--help"}, {"propagation", "--help"}} {
 		stdout, stderr, code := runNsdive(t, args...)
 		if code != 0 || !strings.HasPrefix(string(stdout), "Usage: nsdive") || len(stderr) != 0 {
 			t.Errorf("nsdive %s: exit %d, stdout %.40q, stderr %q; want usage on stdout only", strings.Join(args, " "), code, stdout, stderr)

@@ -27,16 +27,17 @@ const usage = `Usage: nsdive [COMMAND] [OPTIONS]
 Explore the namespaces of this host. Run as root for the full view.
 
 Commands:
-  explore   the interactive explorer (the default)
-  list      list namespaces, like lsns (-J for JSON, --details for everything)
-  ps        list processes with their namespaces
-  mounts    list a mount namespace's mounts with their propagation
-  enter     run a command in a process's or container's namespaces, like nsenter
-  hostname  set the hostname of a process's uts namespace
-  veth      link two network namespaces with a veth pair
-  persist   keep a process's namespaces alive in files (/run/netns/NAME)
-  release   unmount and remove a persisted namespace
-  version   print nsdive's version (also -V, --version)
+  explore      the interactive explorer (the default)
+  list         list namespaces, like lsns (-J for JSON, --details for everything)
+  ps           list processes with their namespaces
+  mounts       list a mount namespace's mounts with their propagation
+  enter        run a command in a process's or container's namespaces, like nsenter
+  hostname     set the hostname of a process's uts namespace
+  veth         link two network namespaces with a veth pair
+  propagation  change a mount's propagation in a process's mount namespace
+  persist      keep a process's namespaces alive in files (/run/netns/NAME)
+  release      unmount and remove a persisted namespace
+  version      print nsdive's version (also -V, --version)
 
 Run 'nsdive COMMAND --help' for a command's options.
 `
@@ -94,6 +95,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runHostname(args, stdout, stderr)
 	case "persist":
 		err = runPersist(args, stdout, stderr)
+	case "propagation":
+		err = runPropagation(args, stdout, stderr)
 	case "veth":
 		err = runVeth(args, stdout, stderr)
 	case "release":

@@ -32,5 +32,12 @@
 //   - A target (Target) is checked before anything is changed: a pid is
 //     matched with its start time before and after each of its namespaces
 //     is opened, a file must be an nsfs file of the expected type.
+//   - Code that must run inside a namespace (hostname: uts; propagation:
+//     mnt) runs through inside.Run on a discarded thread; network changes
+//     (veth) go through a netlink handle opened inside (inside.NetHandle),
+//     with a peer created directly in its namespace.
+//   - An action that creates (a link, a mount, a file) undoes it step by
+//     step; a file is created exclusively, never through a symlink, and
+//     removed only while it is still the file made.
 //   - Errors say what failed and what to do, in one line.
 package actions

@@ -17,15 +17,17 @@
 //     instead of ending it, and /proc/PID/ns shows its namespaces. A
 //     goroutine that lands there keeps it locked while another does the
 //     work.
-//   - Only uts, ipc, net and cgroup namespaces are joined by a thread of
-//     the Go process. The kernel refuses mount and user namespaces to a
-//     multithreaded process and time namespaces too; joining a pid
-//     namespace changes only the namespace of future children. Those are
-//     entered by a single-threaded child (nsenter, or a re-executed
-//     nsdive: internal/nsexec), never by the Go process itself; such a child calls
-//     unshare(CLONE_FS) before setns into a mount namespace, since a
-//     process that shares its root and working directory with another
-//     cannot change mount namespace.
+//   - Only uts, ipc, net, cgroup and mount namespaces are joined by a
+//     thread of the Go process. A mount namespace only after the thread
+//     called unshare(CLONE_FS): the kernel lets a task change mount
+//     namespace only when it shares its root and working directory with
+//     no other, and Go's threads share theirs; the thread is discarded
+//     like any other, so its root and working directory go with it. The
+//     kernel refuses user namespaces to a multithreaded process and time
+//     namespaces too; joining a pid namespace changes only the namespace
+//     of future children. Those are entered by a single-threaded child
+//     (nsenter, or a re-executed nsdive: internal/nsexec), never by the
+//     Go process itself.
 //   - Network queries prefer a netlink handle created inside (NetHandle)
 //     and then used from any thread, over running each query inside.
 //   - Every descriptor opened here is closed here or handed to the caller,

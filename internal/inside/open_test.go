@@ -163,14 +163,15 @@ func TestOpenFirst(t *testing.T) {
 	})
 }
 
-// TestNoLeaks runs Run, NetHandle and both kinds of Way many times,
-// concurrently, while other goroutines check that the thread they run on
-// never is in a foreign namespace; afterwards every thread is home and no
-// fd or goroutine is left over.
+// TestNoLeaks runs Run (into a mount namespace too), NetHandle and both
+// kinds of Way many times, concurrently, while other goroutines check
+// that the thread they run on never is in a foreign namespace; afterwards
+// every thread is home and no fd or goroutine is left over.
 func TestNoLeaks(t *testing.T) {
 	nstest.RequireRoot(t)
-	pid := startIn(t, "--net", "--uts")
+	pid := startIn(t, "--net", "--uts", "--mount")
 	netPath, utsPath := fmt.Sprintf("/proc/%d/ns/net", pid), fmt.Sprintf("/proc/%d/ns/uts", pid)
+	mntPath := fmt.Sprintf("/proc/%d/ns/mnt", pid)
 	want := nstest.MustIDAt(t, netPath)
 	sock := socketIn(t, netPath)
 
@@ -191,6 +192,7 @@ func TestNoLeaks(t *testing.T) {
 	}
 	nstest.HammerWithoutLeaks(t, []nstest.Call{
 		{Name: "Run", Fn: func() error { return Run(utsPath, unix.CLONE_NEWUTS, func() error { return nil }) }},
+		{Name: "Run mnt", Fn: func() error { return Run(mntPath, unix.CLONE_NEWNS, func() error { return nil }) }},
 		{Name: "Run error", Fn: func() error {
 			if Run(netPath, unix.CLONE_NEWUTS, func() error { return nil }) == nil {
 				return errors.New("joined a net namespace as uts")

@@ -10,7 +10,7 @@ import (
 
 // ErrNotJoinable is returned when asked to join a namespace that a thread
 // of a multithreaded process cannot, or should not, join.
-var ErrNotJoinable = errors.New("only uts, ipc, net and cgroup namespaces can be joined by a thread of this program")
+var ErrNotJoinable = errors.New("only uts, ipc, net, cgroup and mount namespaces can be joined by a thread of this program")
 
 // typeNames names the CLONE_NEW* flags, for messages.
 var typeNames = map[int]string{
@@ -33,13 +33,15 @@ func typeName(nstype int) string {
 }
 
 // Joinable reports whether a single thread of this program may setns into
-// a namespace of type nstype (a CLONE_NEW* flag). The kernel refuses mount
-// and user namespaces to a multithreaded process (EINVAL) and time
-// namespaces too (EUSERS); joining a pid namespace would only change the
-// namespace of future children.
+// a namespace of type nstype (a CLONE_NEW* flag). The kernel refuses user
+// namespaces to a multithreaded process (EINVAL) and time namespaces too
+// (EUSERS); joining a pid namespace would only change the namespace of
+// future children. A mount namespace it refuses only to a thread that
+// shares its root and working directory with others, which Run's thread
+// stops doing first.
 func Joinable(nstype int) bool {
 	switch nstype {
-	case unix.CLONE_NEWUTS, unix.CLONE_NEWIPC, unix.CLONE_NEWNET, unix.CLONE_NEWCGROUP:
+	case unix.CLONE_NEWUTS, unix.CLONE_NEWIPC, unix.CLONE_NEWNET, unix.CLONE_NEWCGROUP, unix.CLONE_NEWNS:
 		return true
 	}
 	return false
@@ -60,7 +62,15 @@ func Joinable(nstype int) bool {
 // so that it cannot be picked again, while a second goroutine does the
 // work on another thread; then it hands the untouched thread back.
 //
-// Equivalent to: nsenter --net=NSPATH (or --uts, --ipc, --cgroup) COMMAND
+// For a mount namespace the thread first calls unshare(CLONE_FS): the
+// kernel lets only a task whose root and working directory are its own
+// change mount namespace (mntns_install), and the threads of a Go process
+// share theirs. setns then moves that thread alone, with its root and
+// working directory set to the namespace's root; the runtime starts new
+// threads from a clean template thread while this one is locked, so none
+// inherits them.
+//
+// Equivalent to: nsenter --net=NSPATH (or --uts, --ipc, --cgroup, --mount) COMMAND
 func Run(nsPath string, nstype int, fn func() error) error {
 	if !Joinable(nstype) {
 		return fmt.Errorf("join %s namespace %s: %w", typeName(nstype), nsPath, ErrNotJoinable)
@@ -86,6 +96,12 @@ func enterAndRun(nsPath string, nstype int, fn func() error) error {
 	fd, err := unix.Open(nsPath, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", nsPath, err)
+	}
+	if nstype == unix.CLONE_NEWNS {
+		if err := unix.Unshare(unix.CLONE_FS); err != nil {
+			unix.Close(fd)
+			return fmt.Errorf("unshare(CLONE_FS) before joining %s: %w", nsPath, err)
+		}
 	}
 	err = unix.Setns(fd, nstype)
 	unix.Close(fd)

@@ -16,7 +16,7 @@ func TestRunRefusesUnjoinable(t *testing.T) {
 		name   string
 		nstype int
 	}{
-		{"mnt", unix.CLONE_NEWNS}, {"user", unix.CLONE_NEWUSER},
+		{"user", unix.CLONE_NEWUSER},
 		{"time", unix.CLONE_NEWTIME}, {"pid", unix.CLONE_NEWPID},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,13 +70,14 @@ func TestRunErrors(t *testing.T) {
 
 func TestRunThreadJoinsAndIsDiscarded(t *testing.T) {
 	nstest.RequireRoot(t)
-	pid := startIn(t, "--uts", "--ipc", "--net", "--cgroup")
+	pid := startIn(t, "--uts", "--ipc", "--net", "--cgroup", "--mount")
 	for _, tt := range []struct {
 		name   string
 		nstype int
 	}{
 		{"uts", unix.CLONE_NEWUTS}, {"ipc", unix.CLONE_NEWIPC},
 		{"net", unix.CLONE_NEWNET}, {"cgroup", unix.CLONE_NEWCGROUP},
+		{"mnt", unix.CLONE_NEWNS},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			nsPath := fmt.Sprintf("/proc/%d/ns/%s", pid, tt.name)

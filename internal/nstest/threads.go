@@ -11,9 +11,10 @@ import (
 	"testing"
 )
 
-// JoinableTypes are the namespace types a thread of a Go program may join,
-// and so the ones a thread may be left behind in.
-var JoinableTypes = []string{"net", "uts", "ipc", "cgroup"}
+// JoinableTypes are the namespace types a thread of a Go program may join
+// (mnt after unshare(CLONE_FS)), and so the ones a thread may be left
+// behind in.
+var JoinableTypes = []string{"net", "uts", "ipc", "cgroup", "mnt"}
 
 // ThreadNamespaces returns the calling thread's namespaces of the joinable
 // types, by type, as readlink shows them ("net:[4026531833]").
