@@ -59,3 +59,33 @@ func TestPersistCommand(t *testing.T) {
 		t.Errorf("release /etc/hostname: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestPersistMakesNetnsDirShared persists where /run/netns is no mount
+// point (in a mount namespace of its own where it was unmounted): nsdive
+// bind-mounts it on itself and makes it shared, as ip netns add does.
+func TestPersistMakesNetnsDirShared(t *testing.T) {
+	nstest.RequireRoot(t)
+	p := nstest.Start(t, "unshare", "--net", "sleep", "1000")
+	self := nstest.MustIDAt(t, "/proc/self/ns/net")
+	p.WaitUntil(t, "sleep in a new net namespace", func() bool {
+		return nstest.Comm(p.PID()) == "sleep" && nstest.IDOf(p.PID(), "net") != self
+	})
+	name := nstest.Name + "-shared-dir"
+	script := `while umount -l /run/netns 2>/dev/null; do :; done
+"$0" persist -t "$1" --net "$2" || exit 1
+findmnt -n -o PROPAGATION /run/netns
+"$0" release -q "$2"`
+	out, err := exec.Command("unshare", "-m", "sh", "-c", script, nsdiveBin, strconv.Itoa(p.PID()), name).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"# mount --rbind /run/netns /run/netns\n# mount --make-rshared /run/netns\n", "\nshared\n"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output does not have %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Lstat("/run/netns/" + name); err == nil {
+		t.Errorf("/run/netns/%s is still there", name)
+		os.Remove("/run/netns/" + name)
+	}
+}
