@@ -43,7 +43,7 @@ func TestActionsNeedRoot(t *testing.T) {
 	if _, err := os.Lstat("/run/netns/" + persistName); err == nil {
 		t.Errorf("/run/netns/%s was made", persistName)
 	}
-	if nstest.IDAt("/run/netns/"+name).IsZero() {
+	if nstest.IDAt("/run/netns/" + name).IsZero() {
 		t.Errorf("release as nobody unmounted /run/netns/%s", name)
 	}
 }
