@@ -29,7 +29,8 @@ func (c *realContainer) label() string { return c.engine + ":" + c.name + " " + 
 // checks that list, ps -J and list --json --details name each
 // container's namespaces, shared ones included; that each eth0's peer is
 // the right host veth with the bridge as master; and that docker's netns
-// bind mounts are listed with their holders.
+// bind mounts are listed with their holders; and that enter enters
+// containers by name.
 func TestRealContainers(t *testing.T) {
 	nstest.RequireRoot(t)
 	e := startEngines(t)
@@ -102,6 +103,7 @@ func TestRealContainers(t *testing.T) {
 	checkListContainers(t, ctrs, expect)
 	checkPSContainers(t, ctrs)
 	checkDetailsContainers(t, ctrs, expect)
+	checkEnterContainers(t, ctrs)
 }
 
 // inspect fills c from "PID ID THIRD" printed by an engine's inspect
