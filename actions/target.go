@@ -60,6 +60,14 @@ func TargetPID(pid int) (Target, error) {
 	return Target{PID: key.PID, StartTime: key.StartTime}, nil
 }
 
+// TargetOf returns the target a snapshot's process names, for a caller
+// that chose it in a snapshot (the explorer). Its start time must have
+// been read (a scan without Options.Lazy, or Snapshot.Fill); without it,
+// a pid reused since the scan cannot be told apart.
+func TargetOf(p *inspect.Process) Target {
+	return Target{PID: p.PID, StartTime: p.Key().StartTime, Container: p.Container}
+}
+
 // ResolveTarget resolves the argument of -t: a pid, or a container's name
 // or id (or a unique prefix of the id) as the CONTAINER column shows it,
 // with ENGINE: in front where names clash ("docker:web"). A container is

@@ -25,6 +25,13 @@ func TestTargetOpensTheProcessNamespace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	snap, err := inspect.Scan(context.Background(), inspect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := TargetOf(snap.Processes[p.PID()]); got != target {
+		t.Errorf("TargetOf(the scan's process) = %+v, want %+v", got, target)
+	}
 	fd, err := target.Open(inspect.UTS)
 	if err != nil {
 		t.Fatal(err)
