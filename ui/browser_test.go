@@ -119,7 +119,12 @@ func TestSelectionStaysOnNamespace(t *testing.T) {
 		t.Errorf("selected row moved on screen from line %d to %d", onScreen, got)
 	}
 	if b.list.rows[1].ns.ID != born[0].ID {
-		t.Errorf("row 1 is %v, want the new namespace %v", b.list.rows[1].ns.ID, born[0].ID)
+		t.Fatalf("row 1 is %v, want the new namespace %v", b.list.rows[1].ns.ID, born[0].ID)
+	}
+	inner := b.layout().list.w - 2
+	got := b.rowView(1, b.columns(inner), inner)
+	if want := b.c.styles.Appeared.Render(fit(ansi.Strip(got), inner)); got != want {
+		t.Errorf("a new row is drawn as %q, want it highlighted as %q", got, want)
 	}
 }
 

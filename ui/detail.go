@@ -29,6 +29,9 @@ type procLine struct {
 // show makes ns the pane's namespace; shown again after a rescan, the
 // cursor stays on the same process.
 func (d *detailPane) show(c *common, ns *inspect.Namespace) {
+	if ns != nil && ns == d.ns {
+		return // the same namespace of the same snapshot: nothing changed
+	}
 	var keep inspect.ProcessKey
 	same := d.ns != nil && ns != nil && d.ns.ID == ns.ID
 	if same && d.cursor < len(d.procs) {
@@ -247,7 +250,10 @@ func (b *browser) holders(ns *inspect.Namespace) []string {
 	snap := b.c.world.snap
 	var lines []string
 	procs := fmt.Sprintf("%d processes", ns.NumProcs())
-	if ns.NumProcs() == 1 {
+	switch ns.NumProcs() {
+	case 0:
+		procs = "no process"
+	case 1:
 		procs = "1 process"
 	}
 	lines = append(lines, b.label("Held by", procs))
