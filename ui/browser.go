@@ -61,16 +61,21 @@ func (b *browser) SetSize(w, h int) {
 // the same namespace.
 func (b *browser) Refresh() {
 	b.filter.forget()
-	b.rebuild()
+	b.update(true)
 }
 
-// rebuild recomputes the tab counts, the rows and the detail.
-func (b *browser) rebuild() {
+// rebuild recomputes the rows for a new tab or filter.
+func (b *browser) rebuild() { b.update(false) }
+
+// update recomputes the tab counts, the rows and the detail; rescan says
+// the world changed, and the selected row then keeps its place on the
+// screen.
+func (b *browser) update(rescan bool) {
 	b.counts = b.tabCounts()
 	if b.c.world == nil {
 		return
 	}
-	b.list.set(b.buildRows(), b.layout().listRows)
+	b.list.set(b.buildRows(), b.layout().listRows, rescan)
 	b.detail.show(b.c, b.selected())
 }
 

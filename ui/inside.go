@@ -58,8 +58,8 @@ func (b *browser) inside(ns *inspect.Namespace) []string {
 }
 
 // netInside shows a network namespace's interfaces, each with its state,
-// addresses, bridge and, for a veth, the peer and where it lives; then
-// the routes.
+// bridge and, for a veth, the peer and where it lives, and its addresses
+// on a line of their own (IPv6 ones are long); then the routes.
 func (b *browser) netInside(n *inspect.NetInfo) []string {
 	st := b.c.styles
 	lines := []string{st.Label.Render("Interfaces")}
@@ -67,10 +67,7 @@ func (b *browser) netInside(n *inspect.NetInfo) []string {
 		lines = append(lines, st.Dim.Render("  none"))
 	}
 	for _, i := range n.Interfaces {
-		s := fmt.Sprintf("  %-10s %-7s", i.Name, i.State)
-		if len(i.Addrs) > 0 {
-			s += " " + strings.Join(i.Addrs, " ")
-		}
+		s := fmt.Sprintf("  %-10s %s", i.Name, i.State)
 		if i.Kind != "" && i.Kind != "device" {
 			s += st.Dim.Render(" " + i.Kind)
 		}
@@ -81,6 +78,9 @@ func (b *browser) netInside(n *inspect.NetInfo) []string {
 			s += " ⇄ " + i.Peer.Name + " in " + b.netName(i.Peer.Namespace)
 		}
 		lines = append(lines, s)
+		if len(i.Addrs) > 0 {
+			lines = append(lines, "    "+strings.Join(i.Addrs, " "))
+		}
 	}
 	if len(n.Routes) > 0 {
 		lines = append(lines, st.Label.Render("Routes"))

@@ -35,9 +35,10 @@ type nsList struct {
 }
 
 // set replaces the rows, keeping the selection on the same namespace
-// (or, when it is gone, on the row at the same place) and the selected
-// row where it was on the screen.
-func (l *nsList) set(rows []listRow, height int) {
+// (or, when it is gone, on the row at the same place). After a rescan
+// (stay) the selected row stays where it was on the screen; after a new
+// tab or filter the list scrolls from its top to show it.
+func (l *nsList) set(rows []listRow, height int, stay bool) {
 	onScreen := l.cursor - l.offset
 	l.rows, l.height = rows, height
 	l.measure()
@@ -52,7 +53,10 @@ func (l *nsList) set(rows []listRow, height int) {
 		cursor = min(l.cursor, len(rows)-1)
 	}
 	l.cursor = max(cursor, 0)
-	l.offset = l.cursor - onScreen
+	l.offset = 0
+	if stay {
+		l.offset = l.cursor - onScreen
+	}
 	l.clamp()
 	l.remember()
 }
