@@ -28,10 +28,15 @@ func labModel(c *common, w *world) *Model {
 	return m
 }
 
-// browserScreen draws m at a size, without colours.
+// browserScreen draws m at a size, without colours and without spaces at
+// the ends of lines (whether the root pads them is no part of a screen).
 func browserScreen(m *Model, width, height int) string {
 	m.Update(tea.WindowSizeMsg{Width: width, Height: height})
-	return ansi.Strip(m.View().Content)
+	lines := strings.Split(ansi.Strip(m.View().Content), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // sendKeys gives the root model keys by name, as press does a browser.
