@@ -35,16 +35,18 @@ func newBrowser(c *common) *browser {
 // Title names the page.
 func (b *browser) Title() string { return "namespaces" }
 
-// Keys are the browser's own keys, for the footer and help.
+// Keys are the browser's own keys, for the footer and help; the arrows
+// are left to help's movement keys, so that an 80-column footer has room
+// for the keys that open things.
 func (b *browser) Keys() []key.Binding {
 	k := b.c.keys
 	if b.filter.typing {
 		return []key.Binding{filterKeep, filterClear}
 	}
 	if b.detailFocus {
-		return append([]key.Binding{k.Up, k.Down, k.Back}, b.openKeys()...)
+		return append([]key.Binding{k.Back}, b.openKeys()...)
 	}
-	return append([]key.Binding{k.Up, k.Down, k.NextTab, k.Open, k.Filter}, b.openKeys()...)
+	return append([]key.Binding{k.NextTab, k.Open, k.Filter}, b.openKeys()...)
 }
 
 // Typing reports whether the filter is being typed: the root then passes

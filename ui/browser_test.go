@@ -262,7 +262,8 @@ func TestFilterNarrows(t *testing.T) {
 }
 
 // TestClickSelectsRow checks that a click on a row of the list selects
-// it, in the coordinates of the whole terminal.
+// it and one on a tab opens it, in the coordinates of the whole terminal,
+// and that the wheel scrolls the list.
 func TestClickSelectsRow(t *testing.T) {
 	c := testCommon()
 	m := labModel(c, labWorld())
@@ -277,6 +278,12 @@ func TestClickSelectsRow(t *testing.T) {
 	m.Update(tea.MouseWheelMsg{X: 10, Y: y, Button: tea.MouseWheelDown})
 	if b.list.offset != wheelStep {
 		t.Errorf("wheel down scrolled to %d, want %d", b.list.offset, wheelStep)
+	}
+	widths := b.tabWidths()
+	x := widths[0] + 1 + widths[1] + 1 + 2 // inside the third tab, net
+	m.Update(tea.MouseClickMsg{X: x, Y: lipgloss.Height(m.headerView()), Button: tea.MouseLeft})
+	if tabs[b.tab].typ != inspect.Net || tabs[b.tab].all {
+		t.Errorf("a click on the net tab opened tab %s", tabs[b.tab].name())
 	}
 }
 

@@ -156,7 +156,7 @@ func (b *browser) detailView(r rect) string {
 	rows := r.h - 2
 	head := b.detailHead(d.ns)
 	head = append(head, "", st.Label.Render(fmt.Sprintf("Processes (%d)", d.ns.NumProcs()))+
-		st.Dim.Render(" tree by parent · PID [pid inside its pid namespaces]"))
+		st.Dim.Render(" by parent · PID [pid inside nested pid namespaces]"))
 	if len(d.procs) == 0 {
 		head = append(head, st.Dim.Render("  none: "+b.noProcessReason(d.ns)))
 	}
@@ -239,7 +239,7 @@ func (b *browser) detailHead(ns *inspect.Namespace) []string {
 	lines = append(lines, b.holders(ns)...)
 	lines = append(lines, b.relations(ns)...)
 	if ns.Type == inspect.Net && ns.NetNSID >= 0 {
-		lines = append(lines, b.label("NetNSID", fmt.Sprintf("%d (as the host's network namespace numbers it)", ns.NetNSID)))
+		lines = append(lines, b.label("NetNSID", fmt.Sprintf("%d (ip netns list-id)", ns.NetNSID)))
 	}
 	return lines
 }

@@ -46,7 +46,10 @@ func (b *browser) layout() browserLayout {
 	switch {
 	case b.width >= sideBySideWidth:
 		l.sideBySide = true
-		lw := b.width * 11 / 20
+		lw := b.width / 2
+		if b.width >= 160 {
+			lw = b.width * 11 / 20 // a wide list's command column gains most
+		}
 		l.list = rect{0, top, lw, avail}
 		l.detail = rect{lw, top, b.width - lw, avail}
 	case avail >= stackedHeight:
