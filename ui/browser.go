@@ -44,7 +44,7 @@ func (b *browser) Keys() []key.Binding {
 		return []key.Binding{filterKeep, filterClear}
 	}
 	if b.detailFocus {
-		return append([]key.Binding{k.Back}, b.openKeys()...)
+		return append([]key.Binding{k.Open, k.Back}, b.openKeys()...)
 	}
 	return append([]key.Binding{k.NextTab, k.Open, k.Filter}, b.openKeys()...)
 }
@@ -188,6 +188,11 @@ func (b *browser) open(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Explain):
 		return openCmd(newExplainPage(b.c, b.explainType()))
+	case b.detailFocus && key.Matches(msg, k.Open):
+		if p := b.detail.current(); p != nil {
+			return openCmd(newProcessPage(b.c, p.Key()))
+		}
+		return nil
 	case key.Matches(msg, k.Process):
 		if p := b.chosenProcess(); p != nil {
 			return openCmd(newProcessPage(b.c, p.Key()))

@@ -313,3 +313,29 @@ func TestExplainEveryType(t *testing.T) {
 		t.Errorf("i opened %T %v, want the pid explainer", open.page, open.page.Title())
 	}
 }
+
+// TestEnterOnProcessOpensIt checks that enter on a namespace moves into
+// its process tree, and enter there opens the process under the cursor.
+func TestEnterOnProcessOpensIt(t *testing.T) {
+	b := newTestBrowser(labWorld(), 80, 24)
+	press(b, "tab", "tab", "down", "enter", "down") // a container's net namespace, its second process
+	if !b.detailFocus {
+		t.Fatal("enter on a namespace did not move into its processes")
+	}
+	want := b.detail.current()
+	cmd := b.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if cmd == nil {
+		t.Fatal("enter on a process opened nothing")
+	}
+	open, ok := cmd().(openMsg)
+	if !ok {
+		t.Fatalf("enter on a process sent %T, want openMsg", cmd())
+	}
+	if p, ok := open.page.(*processPage); !ok || p.key != want.Key() {
+		t.Fatalf("enter opened %T, want the process page of %v", open.page, want.Key())
+	}
+	press(b, "esc")
+	if b.detailFocus {
+		t.Error("esc did not leave the process tree")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 
@@ -209,9 +210,10 @@ type listColumns struct {
 func (l *nsList) measure() {
 	l.nsWidth, l.containerWidth = 10, 0
 	for _, r := range l.rows {
-		l.nsWidth = max(l.nsWidth, lipgloss.Width(r.branch)+len(strconv.FormatUint(r.ns.ID.Ino, 10)))
-		if t := containerText(r.ns); t != "" {
-			l.containerWidth = max(l.containerWidth, lipgloss.Width(t))
+		// Branches are box-drawing runes, one cell each.
+		l.nsWidth = max(l.nsWidth, utf8.RuneCountInString(r.branch)+len(strconv.FormatUint(r.ns.ID.Ino, 10)))
+		if len(r.ns.Containers) > 0 {
+			l.containerWidth = max(l.containerWidth, lipgloss.Width(containerText(r.ns)))
 		}
 	}
 }
