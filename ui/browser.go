@@ -123,7 +123,7 @@ func (b *browser) key(msg tea.KeyPressMsg) tea.Cmd {
 	if b.detailFocus {
 		switch {
 		case key.Matches(msg, k.Back), key.Matches(msg, k.Left):
-			b.detailFocus = false
+			b.closeInside()
 		case key.Matches(msg, k.Up):
 			b.detail.move(-1)
 		case key.Matches(msg, k.Down):
@@ -166,10 +166,7 @@ func (b *browser) key(msg tea.KeyPressMsg) tea.Cmd {
 		b.filter.start()
 		moved = false
 	case key.Matches(msg, k.Back):
-		if b.filter.text != "" {
-			b.filter.clear()
-			b.rebuild()
-		}
+		b.closeInside()
 		moved = false
 	default:
 		moved = false
@@ -178,6 +175,22 @@ func (b *browser) key(msg tea.KeyPressMsg) tea.Cmd {
 		b.detail.show(b.c, b.selected())
 	}
 	return nil
+}
+
+// closeInside leaves the detail's process tree or, from the list, clears
+// the filter; it reports whether there was either (else esc goes back a
+// page, when the browser is not the first).
+func (b *browser) closeInside() bool {
+	switch {
+	case b.detailFocus:
+		b.detailFocus = false
+	case b.filter.text != "":
+		b.filter.clear()
+		b.rebuild()
+	default:
+		return false
+	}
+	return true
 }
 
 // open maps a key to the page it opens on the selection, as an openMsg:

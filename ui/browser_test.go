@@ -339,3 +339,29 @@ func TestEnterOnProcessOpensIt(t *testing.T) {
 		t.Error("esc did not leave the process tree")
 	}
 }
+
+// TestEscClosesInsideFirst checks that esc on a browser opened over
+// another page leaves its process tree, then clears its filter, and only
+// then goes back a page.
+func TestEscClosesInsideFirst(t *testing.T) {
+	c := testCommon()
+	m := labModel(c, labWorld())
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	b := newBrowser(c)
+	m.Update(openMsg{page: b})
+	sendKeys(m, "/", "web", "enter", "enter") // keep a filter, then into the selection's processes
+	if !b.detailFocus || b.filter.text != "web" {
+		t.Fatalf("setup: detail focus %v, filter %q", b.detailFocus, b.filter.text)
+	}
+	for i, want := range []struct {
+		focus  bool
+		filter string
+		pages  int
+	}{{false, "web", 2}, {false, "", 2}, {false, "", 1}} {
+		sendKeys(m, "esc")
+		if b.detailFocus != want.focus || b.filter.text != want.filter || len(m.pages) != want.pages {
+			t.Errorf("after esc %d: detail focus %v, filter %q, %d pages; want %v, %q, %d",
+				i+1, b.detailFocus, b.filter.text, len(m.pages), want.focus, want.filter, want.pages)
+		}
+	}
+}

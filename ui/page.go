@@ -29,3 +29,10 @@ type page interface {
 type inputPage interface {
 	Typing() bool
 }
+
+// closer is a page with something of its own that esc closes first: a
+// focused pane, a kept filter. closeInside closes it and reports whether
+// there was one; when there was none, esc goes back a page.
+type closer interface {
+	closeInside() bool
+}

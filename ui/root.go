@@ -168,6 +168,8 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.showHelp = false
 		m.resize()
 		return nil, true
+	case key.Matches(msg, k.Back) && m.closesInside():
+		return nil, true
 	case key.Matches(msg, k.Back) && len(m.pages) > 1:
 		m.pages = m.pages[:len(m.pages)-1]
 		m.resize()
@@ -183,6 +185,13 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.rescan(), true
 	}
 	return nil, false
+}
+
+// closesInside lets the page on top take esc for something of its own
+// to close (a filter, a focused pane) before esc pops the page.
+func (m *Model) closesInside() bool {
+	c, ok := m.top().(closer)
+	return ok && c.closeInside()
 }
 
 // rescan starts a scan now unless one is running, in which case another
