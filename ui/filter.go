@@ -25,9 +25,17 @@ var (
 type filterInput struct {
 	typing bool
 	text   string
-	// words holds each namespace's searchable text in lower case, built
-	// when first needed for the current world.
-	words map[inspect.NamespaceID]string
+	// The searchable text in lower case, built when first needed for
+	// the current world: each task's command, and each namespace's own
+	// words (containers, interfaces, holders).
+	procs    []*inspect.Process
+	procText []string // of procs
+	nsText   map[inspect.NamespaceID]string
+	// hits are the namespaces with a member whose command matches
+	// hitsFor, found in one pass over the tasks rather than one per
+	// namespace (the initial namespaces hold every process).
+	hits    map[inspect.NamespaceID]bool
+	hitsFor string
 }
 
 // start opens the filter for typing, keeping any text already there.
@@ -37,7 +45,9 @@ func (f *filterInput) start() { f.typing = true }
 func (f *filterInput) clear() { f.typing, f.text = false, "" }
 
 // forget drops the searchable text of the previous world.
-func (f *filterInput) forget() { f.words = nil }
+func (f *filterInput) forget() {
+	f.procs, f.procText, f.nsText, f.hits, f.hitsFor = nil, nil, nil, nil, ""
+}
 
 // none says why a list is empty when the filter emptied it.
 func (f *filterInput) none() string {
@@ -61,27 +71,71 @@ func (f *filterInput) keeps(w *world, ns *inspect.Namespace) bool {
 		p := w.snap.Processes[n]
 		return p != nil && p.Namespaces.Of(ns.Type) == ns.ID
 	}
-	if f.words == nil {
-		f.words = make(map[inspect.NamespaceID]string)
+	q = strings.ToLower(q)
+	if f.nsText == nil {
+		f.nsText = make(map[inspect.NamespaceID]string)
 	}
-	words, ok := f.words[ns.ID]
+	text, ok := f.nsText[ns.ID]
 	if !ok {
-		words = searchText(w, ns)
-		f.words[ns.ID] = words
+		text = namespaceText(w, ns)
+		f.nsText[ns.ID] = text
 	}
-	return strings.Contains(words, strings.ToLower(q))
+	if strings.Contains(text, q) {
+		return true
+	}
+	if w.snap.Namespaces[ns.ID] != ns { // vanished: its members are gone too
+		for _, p := range ns.Processes {
+			if strings.Contains(processText(p), q) {
+				return true
+			}
+		}
+		return false
+	}
+	return f.memberHits(w, q)[ns.ID]
 }
 
-// searchText is what text filters search in a namespace, in lower case.
-func searchText(w *world, ns *inspect.Namespace) string {
+// memberHits returns the namespaces whose members' commands contain q.
+func (f *filterInput) memberHits(w *world, q string) map[inspect.NamespaceID]bool {
+	if f.hits != nil && f.hitsFor == q {
+		return f.hits
+	}
+	if f.procText == nil {
+		f.procs = w.snap.SortedProcesses()
+		f.procText = make([]string, len(f.procs))
+		for i, p := range f.procs {
+			f.procText[i] = processText(p)
+		}
+	}
+	f.hits, f.hitsFor = make(map[inspect.NamespaceID]bool), q
+	seen := make(map[inspect.NamespaceSet]bool) // a container's processes share one set
+	for i, text := range f.procText {
+		p := f.procs[i]
+		if seen[p.Namespaces] || !strings.Contains(text, q) {
+			continue
+		}
+		seen[p.Namespaces] = true
+		for l := range inspect.NumLinks {
+			if !l.ForChildren() {
+				f.hits[p.Namespaces[l]] = true
+			}
+		}
+	}
+	return f.hits
+}
+
+// processText is what text filters search in a process: its command
+// name and line, in lower case.
+func processText(p *inspect.Process) string {
+	return strings.ToLower(p.Comm + "\x00" + strings.Join(p.Cmdline, " "))
+}
+
+// namespaceText is what text filters search in a namespace itself, in
+// lower case: its containers, interfaces and holders.
+func namespaceText(w *world, ns *inspect.Namespace) string {
 	var b strings.Builder
 	add := func(s string) {
 		b.WriteString(strings.ToLower(s))
 		b.WriteByte(0)
-	}
-	for _, p := range ns.Processes {
-		add(p.Comm)
-		add(strings.Join(p.Cmdline, " "))
 	}
 	for _, c := range ns.Containers {
 		add(c.Engine)

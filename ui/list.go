@@ -213,7 +213,7 @@ func (l *nsList) measure() {
 		// Branches are box-drawing runes, one cell each.
 		l.nsWidth = max(l.nsWidth, utf8.RuneCountInString(r.branch)+len(strconv.FormatUint(r.ns.ID.Ino, 10)))
 		if len(r.ns.Containers) > 0 {
-			l.containerWidth = max(l.containerWidth, lipgloss.Width(containerText(r.ns)))
+			l.containerWidth = max(l.containerWidth, containerWidth(r.ns))
 		}
 	}
 }
@@ -363,6 +363,20 @@ func containerText(ns *inspect.Namespace) string {
 		t += fmt.Sprintf(" +%d", n-1)
 	}
 	return t
+}
+
+// containerWidth is the width of containerText(ns), without building it.
+func containerWidth(ns *inspect.Namespace) int {
+	c := ns.Containers[0]
+	name := c.Name
+	if name == "" {
+		name = c.ID
+	}
+	w := utf8.RuneCountInString(c.Engine) + 1 + utf8.RuneCountInString(name)
+	if n := len(ns.Containers); n > 1 {
+		w += len(fmt.Sprintf(" +%d", n-1))
+	}
+	return w
 }
 
 // previewLine says in one line what the detail would show, on terminals
