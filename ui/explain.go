@@ -65,11 +65,16 @@ func (e *explainPage) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// View draws the text, wrapped to the page's width.
+// View draws the text, wrapped to the page's width, saying when more
+// is below.
 func (e *explainPage) View() string {
 	lines := strings.Split(e.text(), "\n")
 	e.offset = min(max(e.offset, 0), max(len(lines)-e.height, 0))
-	return strings.Join(lines[e.offset:], "\n")
+	lines = lines[e.offset:]
+	if len(lines) > e.height && e.height > 0 {
+		lines = append(lines[:e.height-1], e.c.styles.Dim.Render("↓ more"))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // text is the whole explainer, wrapped.

@@ -78,7 +78,7 @@ var explainers = map[inspect.Type]explainer{
 	inspect.User: {
 		flag: "CLONE_NEWUSER", since: "Linux 3.8 (2013), begun in 2.6.23",
 		isolates: "User and group ids and capabilities: uid 0 inside can be an ordinary user outside, with root's powers only over what its namespace owns.",
-		notes:    "Every other namespace is owned by a user namespace, which decides who may act on it. uid_map and gid_map translate ids between a namespace and its parent; until they are written, unmapped ids show as 65534 (nobody). It is the one namespace an unprivileged user may create, which is how rootless containers work.",
+		notes:    "Every other namespace is owned by a user namespace, which decides who may act on it. uid_map and gid_map translate ids between a namespace and its parent; until they are written, unmapped ids show as 65534 (nobody). It is the only namespace an unprivileged user may create on its own; inside it that user holds the capabilities to create the others, which is how rootless containers work.",
 		files:    []string{"/proc/PID/ns/user", "/proc/PID/uid_map, gid_map", "/proc/PID/setgroups"},
 		try: []string{
 			"unshare --user --map-root-user id   # works without sudo",
