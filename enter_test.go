@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nsdive/nsdive/internal/nstest"
 )
@@ -89,4 +91,85 @@ func TestEnterWithoutCgo(t *testing.T) {
 	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 || string(out) != want {
 		t.Errorf("enter without cgo: %v, %q; want status 1 and %q", err, out, want)
 	}
+}
+
+// TestEnterRootless enters, as nobody, a user namespace nobody made and
+// a uts namespace it owns: the kernel refuses the uts namespace until
+// nsdive is in the user namespace, so it is joined in nsenter's second
+// pass, after the user namespace. As with nsenter, becoming root there
+// fails where nobody may not drop its groups, and --preserve-credentials
+// keeps nobody's ids, which are root's there (--map-root-user mapped root
+// to nobody).
+func TestEnterRootless(t *testing.T) {
+	nstest.RequireRoot(t) // to become nobody
+	p := nstest.Start(t, "setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+		"unshare", "--user", "--map-root-user", "--uts", "sh", "-c", "hostname nsdive-rootless && exec sleep 1000")
+	p.WaitUntil(t, "sleeping in its namespaces", func() bool { return nstest.Comm(p.PID()) == "sleep" })
+	pid := strconv.Itoa(p.PID())
+	stdout, stderr, code := runNsdiveAs(t, nobody, "enter", "-q", "-t", pid, "--user", "--uts", "--preserve-credentials", "--", "sh", "-c", "hostname; id -u")
+	if string(stdout) != "nsdive-rootless\n0\n" || code != 0 {
+		t.Errorf("enter as nobody with --preserve-credentials: status %d, stdout %q, stderr %q; want the hostname and uid 0", code, stdout, stderr)
+	}
+	stdout, stderr, code = runNsdiveAs(t, nobody, "enter", "-q", "-t", pid, "--user", "--uts", "hostname")
+	if want := "nsdive enter: setgroups in the user namespace: Operation not permitted: use --preserve-credentials\n"; len(stdout) != 0 || string(stderr) != want || code != 1 {
+		t.Errorf("enter as nobody: status %d, stdout %q, stderr %q; want status 1 and %q, as nsenter", code, stdout, stderr, want)
+	}
+}
+
+// TestEnterRelaysSignals enters a pid namespace, where the command runs
+// in a child of the helper, and checks that a command killed by a signal
+// makes nsdive exit with 128 plus the signal, and that SIGTERM sent to
+// nsdive reaches the command through nsdive and the helper.
+func TestEnterRelaysSignals(t *testing.T) {
+	nstest.RequireRoot(t)
+	n := nstest.StartNested(t)
+	pid := strconv.Itoa(n.Init)
+	if _, _, code := runNsdive(t, "enter", "-q", "-t", pid, "--pid", "--", "sh", "-c", "kill -TERM $$"); code != 128+15 {
+		t.Errorf("a command killed by SIGTERM: nsdive exited %d, want %d", code, 128+15)
+	}
+
+	cmd := exec.Command(nsdiveBin, "enter", "-q", "-t", pid, "--pid", "--", "sleep", "1001")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	var sleeper int
+	if !nstest.Poll(func() bool { sleeper = grandchild(cmd.Process.Pid); return nstest.Comm(sleeper) == "sleep" }) {
+		t.Fatal("the command did not start")
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("nsdive still runs 10 s after SIGTERM")
+	}
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 128+15 {
+		t.Errorf("nsdive sent SIGTERM: %v, want exit status %d", err, 128+15)
+	}
+	if nstest.Comm(sleeper) != "" {
+		t.Errorf("the command, pid %d, still runs", sleeper)
+	}
+}
+
+// grandchild returns the first child of pid's first child, or 0. A
+// child is listed in the children file of the thread that forked it.
+func grandchild(pid int) int {
+	for range 2 {
+		files, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+		var children []string
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			children = append(children, strings.Fields(string(data))...)
+		}
+		if len(children) == 0 {
+			return 0
+		}
+		pid, _ = strconv.Atoi(children[0])
+	}
+	return pid
 }

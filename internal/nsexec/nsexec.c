@@ -321,7 +321,7 @@ static void enter(struct request *r)
 		continueAsChild();
 	if (user && !r->preserve_creds) {
 		if (setgroups(0, NULL) != 0 && setgroupsErrors)
-			fail(1, "setgroups in the user namespace: %s", strerror(errno));
+			fail(1, "setgroups in the user namespace: %s: use --preserve-credentials", strerror(errno));
 		if (setgid(0) != 0)
 			fail(1, "setgid 0 in the user namespace: %s: map gid 0 or use --preserve-credentials", strerror(errno));
 		if (setuid(0) != 0)
