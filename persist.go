@@ -34,7 +34,7 @@ func runPersist(args []string, stdout, stderr io.Writer) error {
 		}
 		files[f.name] = fs.String(f.name, "", usage)
 	}
-	nsSpecs := fs.StringArray("ns", nil, "bind-mount the namespace of `TYPE=FILE` (mnt, uts, ipc, net, ...)")
+	nsSpecs := fs.StringArray("ns", nil, "`TYPE=FILE`: bind-mount the namespace of TYPE (mnt, uts, ipc, net, ...) at FILE")
 	usage := func(w io.Writer) {
 		fmt.Fprintln(w, "Usage: nsdive persist -t PID|CONTAINER [--net NAME] [--TYPE FILE]... [--ns TYPE=FILE]...\n\nKeep a process's namespaces alive after it exits by bind-mounting them at\nfiles, like ip netns attach NAME PID and mount --bind /proc/PID/ns/TYPE FILE.\nEach file is created; one that exists is refused. nsdive release FILE undoes it.\n\nOptions:")
 		printDefaults(w, fs)

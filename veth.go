@@ -10,7 +10,7 @@ import (
 
 func runVeth(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("veth")
-	names := fs.String("names", "", "name the ends `IF_A,IF_B` (default: v- and a word for the other namespace)")
+	names := fs.String("names", "", "the ends' names, `IF_A,IF_B` (default: v- and a word for the other side)")
 	del := fs.String("delete", "", "delete the veth `IF` and its peer")
 	nsRef := fs.String("ns", "host", "with --delete: the namespace `REF` that IF is in")
 	quiet := fs.BoolP("quiet", "q", false, "do not print the equivalent shell commands")

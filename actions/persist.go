@@ -250,6 +250,10 @@ func bindSteps(target Target, spec PersistSpec, ino uint64) []Step {
 				return fmt.Errorf("%s moved to another %s namespace: run again", target, spec.Type)
 			}
 			err = unix.Mount(fmt.Sprintf("/proc/self/fd/%d", nsFD), fmt.Sprintf("/proc/self/fd/%d", fileFD), "", unix.MS_BIND, "")
+			if errors.Is(err, unix.EINVAL) && spec.Type == inspect.Mnt {
+				// mnt_ns_loop: a mount namespace may hold only newer ones.
+				return fmt.Errorf("a mount namespace can be bound only in an older one: run this from a mount namespace older than that of %s, such as the host's", target)
+			}
 			return needRoot(wrapErr("bind-mount the "+spec.Type.String()+" namespace at "+spec.Path, err))
 		},
 		Undo: func() error {

@@ -124,6 +124,24 @@ func TestPersistRefuses(t *testing.T) {
 		})
 	}
 
+	// The kernel refuses to bind a mount namespace in itself (or in a
+	// newer one): the file made is removed again.
+	t.Run("own mount namespace", func(t *testing.T) {
+		self, err := TargetPID(os.Getpid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "mnt")
+		a, err := Persist(self, []PersistSpec{{inspect.Mnt, path}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Run(); err == nil || !strings.Contains(err.Error(), "a mount namespace can be bound only in an older one") {
+			t.Errorf("Run: %v, want the loop refused", err)
+		}
+		checkGone(t, path)
+	})
+
 	// A symlink put at the path after the checks: the exclusive create
 	// fails and nothing is made where the symlink points.
 	t.Run("symlink", func(t *testing.T) {
