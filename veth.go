@@ -11,11 +11,12 @@ import (
 func runVeth(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("veth")
 	names := fs.String("names", "", "the ends' names, `IF_A,IF_B` (default: v- and a word for the other side)")
+	master := fs.String("master", "", "enslave A's end to the bridge `BR` in A's namespace")
 	del := fs.String("delete", "", "delete the veth `IF` and its peer")
 	nsRef := fs.String("ns", "host", "with --delete: the namespace `REF` that IF is in")
 	quiet := fs.BoolP("quiet", "q", false, "do not print the equivalent shell commands")
 	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: nsdive veth A[:CIDR] B[:CIDR] [--names IF_A,IF_B]\n       nsdive veth --delete IF [--ns REF]\n\nLink two network namespaces with a veth pair: each of A and B is host\n(nsdive's own), a pid, a name under /run/netns or a namespace file, with an\naddress to give its end (blue:10.0.0.2/24). Both ends and loopback go up.\nLike ip link add IF_A type veth peer name IF_B netns B; ip addr add ...\n\nOptions:")
+		fmt.Fprintln(w, "Usage: nsdive veth A[:CIDR] B[:CIDR] [--names IF_A,IF_B] [--master BR]\n       nsdive veth --delete IF [--ns REF]\n\nLink two network namespaces with a veth pair: each of A and B is host\n(nsdive's own), a pid, a name under /run/netns or a namespace file, with an\naddress to give its end (blue:10.0.0.2/24). Both ends and loopback go up.\nLike ip link add IF_A type veth peer name IF_B netns B; ip addr add ...\n\nOptions:")
 		printDefaults(w, fs)
 	}
 	if err := parseFlags(fs, args, stdout, usage); err != nil {
@@ -57,6 +58,7 @@ func runVeth(args []string, stdout, stderr io.Writer) error {
 		}
 		ends[0].Name, ends[1].Name = a, b
 	}
+	ends[0].Master = *master
 	a, b, err := actions.PlanVeth(ends[0], ends[1])
 	if err != nil {
 		return err

@@ -164,7 +164,8 @@ func TestVethTrafficAndDelete(t *testing.T) {
 func TestVethRollsBack(t *testing.T) {
 	nstest.RequireRoot(t)
 	nsA, nsB := twoNetns(t)
-	a, b, err := PlanVeth(VethEnd{NS: nsA, Addr: mustPrefix("10.77.1.1/24")}, VethEnd{NS: nsB, Addr: mustPrefix("fd00:77::2/64")})
+	nstest.Run(t, "ip", "-n", nsA.Ref, "link", "add", "br0", "type", "bridge")
+	a, b, err := PlanVeth(VethEnd{NS: nsA, Addr: mustPrefix("10.77.1.1/24"), Master: "br0"}, VethEnd{NS: nsB, Addr: mustPrefix("fd00:77::2/64")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,9 +173,10 @@ func TestVethRollsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(probe.Steps) != 7 {
-		t.Fatalf("%d steps, want 7: %q", len(probe.Steps), probe.Commands())
+	if len(probe.Steps) != 8 {
+		t.Fatalf("%d steps, want 8: %q", len(probe.Steps), probe.Commands())
 	}
+	before := map[string][]string{nsA.Ref: {"br0", "lo"}, nsB.Ref: {"lo"}}
 	for k := range probe.Steps {
 		act, _ := Veth(a, b)
 		act.Steps[k].Do = func() error { return errInjected }
@@ -182,8 +184,8 @@ func TestVethRollsBack(t *testing.T) {
 			t.Fatalf("step %d (%s) failing: Run() = %v", k, act.Steps[k].Command, err)
 		}
 		for _, ns := range []NetNS{nsA, nsB} {
-			if got := links(t, ns); !slices.Equal(got, []string{"lo"}) {
-				t.Errorf("step %d (%s) failed: links in %s %q, want lo alone and down", k, act.Steps[k].Command, ns, got)
+			if got := links(t, ns); !slices.Equal(got, before[ns.Ref]) {
+				t.Errorf("step %d (%s) failed: links in %s %q, want %q, down", k, act.Steps[k].Command, ns, got, before[ns.Ref])
 			}
 		}
 	}
@@ -259,5 +261,58 @@ func TestVethCyclesLeakNothing(t *testing.T) {
 		if got := links(t, ns); !slices.Equal(got, []string{"lo+"}) {
 			t.Errorf("links in %s: %q, want lo alone", ns, got)
 		}
+	}
+}
+
+// TestVethMaster wires a namespace to a bridge in another, as the lab
+// wires its containers, and checks the end is the bridge's port.
+func TestVethMaster(t *testing.T) {
+	nstest.RequireRoot(t)
+	nsA, nsB := twoNetns(t)
+	nstest.Run(t, "ip", "-n", nsA.Ref, "link", "add", "br0", "type", "bridge")
+	for _, tc := range []struct{ master, want string }{
+		{"lo", "lo in netns " + nsA.Ref + " is a device, not a bridge"},
+		{"br9", "no bridge br9 in netns " + nsA.Ref + ": create it first (ip link add br9 type bridge)"},
+	} {
+		if _, _, err := PlanVeth(VethEnd{NS: nsA, Master: tc.master}, VethEnd{NS: nsB}); err == nil || err.Error() != tc.want {
+			t.Errorf("master %s: %v, want %q", tc.master, err, tc.want)
+		}
+	}
+	a, b, err := PlanVeth(VethEnd{NS: nsA, Master: "br0"}, VethEnd{NS: nsB, Addr: mustPrefix("10.77.4.2/24")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := Veth(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("ip -n %s link set %s master br0", nsA.Ref, a.Name); act.Commands()[1] != want {
+		t.Errorf("second command %q, want %q", act.Commands()[1], want)
+	}
+	if err := act.Run(); err != nil {
+		t.Fatal(err)
+	}
+	err = nsA.withHandle(func(h *netlink.Handle) error {
+		l, err := h.LinkByName(a.Name)
+		if err != nil {
+			return err
+		}
+		br, err := h.LinkByName("br0")
+		if err != nil {
+			return err
+		}
+		if l.Attrs().MasterIndex != br.Attrs().Index {
+			t.Errorf("%s has master index %d, want br0's %d", a.Name, l.Attrs().MasterIndex, br.Attrs().Index)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := act.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	if got := links(t, nsB); !slices.Equal(got, []string{"lo"}) {
+		t.Errorf("links in %s after Undo: %q, want lo alone and down", nsB, got)
 	}
 }
