@@ -42,6 +42,14 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, unix.SIGHUP)
 	defer stop()
+	return runModel(ctx, newModel(ctx, c, opts.Interval, w), opts)
+}
+
+// runModel runs the program over m on opts' terminal until it ends, and
+// says how: nil for q, SIGTERM (Bubble Tea quits on it), SIGINT (an
+// interrupt) or the end of ctx (SIGHUP); an error for a panic, caught by
+// Bubble Tea, which restores the terminal and prints the stack first.
+func runModel(ctx context.Context, m tea.Model, opts Options) error {
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
@@ -49,11 +57,13 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Output != nil {
 		popts = append(popts, tea.WithOutput(opts.Output))
 	}
-	_, err := tea.NewProgram(newModel(ctx, c, opts.Interval, w), popts...).Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+	_, err := tea.NewProgram(m, popts...).Run()
+	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		return fmt.Errorf("the explorer crashed (the stack is above; please report it): %w", err)
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
 		return nil // SIGHUP or the caller's context: a normal end
-	}
-	if errors.Is(err, tea.ErrInterrupted) {
+	case errors.Is(err, tea.ErrInterrupted):
 		return nil
 	}
 	return err

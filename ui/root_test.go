@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nsdive/nsdive/inspect"
 )
@@ -115,5 +118,26 @@ func TestFitLines(t *testing.T) {
 		if got := fitLines(tc.in, tc.n); got != tc.want {
 			t.Errorf("fitLines(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
 		}
+	}
+}
+
+// TestScanErrorInStatusLine checks that a failed rescan shows in the
+// status line and keeps the last snapshot and the live rescans going.
+func TestScanErrorInStatusLine(t *testing.T) {
+	m := newModel(context.Background(), testCommon(), time.Second, nil)
+	m.Init()
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	first := fixtureWorld(t).snap
+	m.Update(scanDoneMsg{snap: first})
+	m.scanning = true
+	_, cmd := m.Update(scanDoneMsg{err: errors.New("open /proc: permission denied")})
+	if cmd == nil {
+		t.Error("no rescan scheduled after a failed scan")
+	}
+	if m.c.world == nil || m.c.world.snap != first {
+		t.Error("the failed scan dropped the last snapshot")
+	}
+	if view := ansi.Strip(m.View().Content); !strings.Contains(view, "scan failed: open /proc: permission denied") {
+		t.Errorf("the screen does not show the scan's error:\n%s", view)
 	}
 }
