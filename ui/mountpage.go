@@ -193,6 +193,8 @@ func (p *mountPage) Update(msg tea.Msg) tea.Cmd {
 			delta = -1
 		}
 		p.move(delta)
+	case tea.MouseClickMsg:
+		p.click(msg.Mouse())
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, mountFocusKey):
@@ -221,6 +223,31 @@ func (p *mountPage) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// click chooses the mount or the link under the mouse, in the page's
+// coordinates: the title and the table's header above the mounts, the
+// links' title, the meaning and the links' header above the links.
+func (p *mountPage) click(m tea.Mouse) {
+	if m.Button != tea.MouseLeft {
+		return
+	}
+	shown := min(p.list.height, len(p.rows)-p.list.top)
+	if i := m.Y - 2; i >= 0 && i < shown {
+		p.focusLinks = false
+		p.list.cursor = p.list.top + i
+		p.choose()
+		return
+	}
+	cur := p.current()
+	if cur == nil || len(p.links) == 0 {
+		return
+	}
+	first := 2 + shown + 1 + len(p.meaningLines(cur)) + 1
+	if i := m.Y - first; i >= 0 && i < min(p.linkList.height, len(p.links)-p.linkList.top) {
+		p.focusLinks = true
+		p.linkList.cursor = p.linkList.top + i
+	}
 }
 
 // move moves the cursor of the list that has the focus.

@@ -167,3 +167,34 @@ func TestMountPageKeepsSelectionAcrossRescans(t *testing.T) {
 		t.Errorf("after the namespace vanished: gone %v, chosen %d; want the last table, marked gone:\n%s", p.gone, p.current().ID, view)
 	}
 }
+
+// TestMountPageClick checks that a click chooses the mount, then the
+// link, under the mouse.
+func TestMountPageClick(t *testing.T) {
+	w := propagationWorld(t)
+	host, _, slave := fixtureMountNS(t, w)
+	c := testCommon()
+	c.world = w
+	p := mountPageAt(t, c, host, sharedDir)
+	p.SetSize(120, 40)
+	lines := strings.Split(ansi.Strip(p.View()), "\n")
+	at := func(text string) int {
+		for y, l := range lines {
+			if strings.Contains(l, text) {
+				return y
+			}
+		}
+		t.Fatalf("no line with %q:\n%s", text, strings.Join(lines, "\n"))
+		return 0
+	}
+	p.Update(tea.MouseClickMsg{X: 5, Y: at("/run/netns "), Button: tea.MouseLeft})
+	if got := p.current().MountPoint; got != "/run/netns" {
+		t.Fatalf("a click on /run/netns chose %s", got)
+	}
+	p.Update(tea.MouseClickMsg{X: 5, Y: at(sharedDir + " "), Button: tea.MouseLeft})
+	lines = strings.Split(ansi.Strip(p.View()), "\n")
+	p.Update(tea.MouseClickMsg{X: 5, Y: at("→ slave"), Button: tea.MouseLeft})
+	if !p.focusLinks || p.links[p.linkList.cursor].ref.MountNS != slave {
+		t.Errorf("a click on the slave link: focus %v, link %v; want the slave in mnt %s", p.focusLinks, p.links[p.linkList.cursor].ref, slave)
+	}
+}

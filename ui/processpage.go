@@ -143,6 +143,12 @@ func (p *processPage) Update(msg tea.Msg) tea.Cmd {
 		} else {
 			p.list.move(1)
 		}
+	case tea.MouseClickMsg:
+		// The rows start under who the process is, a blank line and the
+		// columns' header.
+		if i := msg.Y - len(p.aboutView()) - 2; msg.Button == tea.MouseLeft && i >= 0 && i < len(p.links) {
+			p.list.cursor = i
+		}
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, k.Up):

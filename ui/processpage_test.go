@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nsdive/nsdive/inspect"
 )
@@ -174,5 +175,23 @@ func TestProcessPageKeepsStateOfExitingProcess(t *testing.T) {
 				t.Errorf("exited %v, shown %q; want the state before, exited", p.exited, p.proc.Cmdline)
 			}
 		})
+	}
+}
+
+// TestProcessPageClick checks that a click chooses the namespace row
+// under the mouse.
+func TestProcessPageClick(t *testing.T) {
+	w := propagationWorld(t)
+	c := testCommon()
+	c.world = w
+	p := newProcessPage(c, webProcess(t, w).Key())
+	p.SetSize(100, 30)
+	for y, l := range strings.Split(ansi.Strip(p.View()), "\n") {
+		if strings.HasPrefix(strings.TrimLeft(l, " ▸"), "uts ") {
+			p.Update(tea.MouseClickMsg{X: 4, Y: y, Button: tea.MouseLeft})
+		}
+	}
+	if got := p.links[p.list.cursor]; got != inspect.LinkUTS {
+		t.Errorf("a click on the uts row chose %s", got)
 	}
 }
