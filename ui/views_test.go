@@ -42,10 +42,16 @@ func processByCommand(t *testing.T, snap *inspect.Snapshot, cmdline ...string) *
 	return nil
 }
 
-// screen draws the root model at width x height, without colours.
+// screen draws the root model at width x height, without colours and
+// without spaces at the ends of lines (whether the root pads lines is no
+// part of a page's screen).
 func screen(m *Model, width, height int) string {
 	m.Update(tea.WindowSizeMsg{Width: width, Height: height})
-	return ansi.Strip(m.View().Content)
+	lines := strings.Split(ansi.Strip(m.View().Content), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // modelWith returns a root model over w with page pushed on the browser.
@@ -73,5 +79,3 @@ func checkGolden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from %s (go test -run %s ./ui -update rewrites it):\n%s", name, path, t.Name(), got)
 	}
 }
-
-func lines(s string) []string { return strings.Split(s, "\n") }
