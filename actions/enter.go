@@ -67,6 +67,9 @@ type Entry struct {
 // thread of nsdive never joins them: a re-executed nsdive does, before
 // its Go runtime starts (see internal/nsexec).
 func Enter(target *Target, opts EnterOptions) (*Entry, error) {
+	if opts.Types == 0 && !opts.All && len(opts.Files) == 0 {
+		return nil, errors.New("no namespace to enter: give --all or the types (--net, --mount, ...)")
+	}
 	var namespaces []nsexec.Namespace
 	var joined inspect.TypeSet
 	closeAll := func() {
@@ -99,10 +102,9 @@ func Enter(target *Target, opts EnterOptions) (*Entry, error) {
 		joined |= inspect.TypesOf(t)
 	}
 	if len(namespaces) == 0 {
-		if opts.All && target != nil {
-			return nil, fmt.Errorf("%s is in nsdive's own namespaces: nothing to enter", target)
-		}
-		return nil, errors.New("no namespace to enter: give --all or the types (--net, --mount, ...)")
+		// Only the target's namespaces are left out, when they are
+		// nsdive's own.
+		return nil, fmt.Errorf("%s is in nsdive's own namespaces: nothing to enter", target)
 	}
 	args := opts.Args
 	if len(args) == 0 {

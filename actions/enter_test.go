@@ -134,6 +134,8 @@ func TestEnterErrors(t *testing.T) {
 		{"own namespaces", self, EnterOptions{All: true},
 			fmt.Sprintf("pid %d is in nsdive's own namespaces: nothing to enter", os.Getpid())},
 		{"no types", self, EnterOptions{}, "no namespace to enter: give --all or the types (--net, --mount, ...)"},
+		{"own user namespace", self, EnterOptions{Types: inspect.TypesOf(inspect.User)},
+			fmt.Sprintf("pid %d is in nsdive's own namespaces: nothing to enter", os.Getpid())},
 		{"no target", nil, EnterOptions{Types: inspect.TypesOf(inspect.Net)}, "net: give a target (-t) or the namespace's file (--ns net=FILE)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
