@@ -26,7 +26,7 @@ func TestEnter(t *testing.T) {
 		{[]string{"--uts", "--", "hostname"}, nstest.NestedHostname + "\n",
 			"# nsenter -t " + pid + " -u -- hostname\n", 0},
 		{[]string{"--all", "/bin/sh", "-c", "hostname"}, nstest.NestedHostname + "\n",
-			"# nsenter -t " + pid + " -m -u -i -n -p -C -U -T -- /bin/sh -c hostname\n# running /bin/sh from the target's mount namespace\n", 0},
+			"# nsenter -t " + pid + " -m -u -i -n -p -C -U -T -- /bin/sh -c hostname\n# running " + running("/bin/sh") + " from the target's mount namespace\n", 0},
 		{[]string{"-q", "--user", "--", "id", "-u"}, "0\n", "", 0},
 		{[]string{"-q", "-u", "sh", "-c", "exit 3"}, "", "", 3},
 		{[]string{"-q", "-m", "nsdive-no-such-command"}, "",
@@ -39,6 +39,16 @@ func TestEnter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// running is how enter names the binary at path that it runs from the
+// target's mount namespace, which is the test's own file system here:
+// the path, and the file it leads to when that is another.
+func running(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != path {
+		return path + " (" + real + ")"
+	}
+	return path
 }
 
 func TestEnterBadInput(t *testing.T) {

@@ -23,7 +23,8 @@
 // as the child did. It finds the command in PATH as execvp(3) would, in
 // the mount namespace it joined, and says on stderr which binary it runs
 // when that came from the target's mount namespace
-// ("# running /bin/sh from the target's mount namespace"), unless quiet.
+// ("# running /bin/sh (/bin/busybox) from the target's mount namespace",
+// with the file a symbolic link leads to), unless quiet.
 //
 // The protocol, which nothing but nsdive can trigger by accident: the
 // request travels in a memfd that nsdive seals against any change

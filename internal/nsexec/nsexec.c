@@ -329,8 +329,16 @@ static void enter(struct request *r)
 	}
 	int mnt = (joined & CLONE_NEWNS) != 0;
 	char *path = lookup(r->argv[0], mnt);
-	if (mnt && !r->quiet)
-		fprintf(stderr, "# running %s from the target's mount namespace\n", path);
+	if (mnt && !r->quiet) {
+		/* Name the file a symbolic link leads to as well: /bin/sh may
+		 * be busybox, or anything the target's owner chose. */
+		char *real = realpath(path, NULL);
+		if (real != NULL && strcmp(real, path) != 0)
+			fprintf(stderr, "# running %s (%s) from the target's mount namespace\n", path, real);
+		else
+			fprintf(stderr, "# running %s from the target's mount namespace\n", path);
+		free(real);
+	}
 	execv(path, r->argv);
 	int e = errno;
 	fail(e == ENOENT ? 127 : 126, "run %s: %s", path, strerror(e));
