@@ -71,6 +71,7 @@ type Error struct {
 	Status int // the helper's exit status: 1, or 126 and 127 as a shell's
 }
 
+// Error returns the helper's one-line message.
 func (e *Error) Error() string { return e.Msg }
 
 // Prepared is a command ready to run in namespaces.
