@@ -216,6 +216,12 @@ func (b *browser) open(msg tea.KeyPressMsg) tea.Cmd {
 			return openCmd(newMountPage(b.c, mntns))
 		}
 		return statusCmd("no process is in the selected namespace to show the mounts of")
+	case key.Matches(msg, k.Net):
+		var focus inspect.NamespaceID
+		if ns := b.selected(); ns != nil {
+			focus = netFocus(ns)
+		}
+		return openCmd(newNetPage(b.c, focus))
 	}
 	return nil
 }
@@ -223,7 +229,7 @@ func (b *browser) open(msg tea.KeyPressMsg) tea.Cmd {
 // openKeys are the keys open handles, for the footer and help.
 func (b *browser) openKeys() []key.Binding {
 	k := b.c.keys
-	return []key.Binding{k.Process, k.Mounts, k.Explain}
+	return []key.Binding{k.Process, k.Mounts, k.Net, k.Explain}
 }
 
 // openCmd asks the root to push p.

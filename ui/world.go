@@ -31,6 +31,9 @@ type world struct {
 	// userNames are the login names a snapshot file gives uids, which
 	// are the names on the host it was taken on, not on this one.
 	userNames map[int]string
+	// netPrev are the interface counters of the previous snapshot, for
+	// the network page's rates; nil for the first.
+	netPrev *netCounters
 }
 
 // vanishedNamespace is a namespace of an earlier snapshot that is gone.
@@ -57,6 +60,7 @@ func (w *world) next(snap *inspect.Snapshot, took time.Duration, now time.Time) 
 	n := newWorld(snap, took)
 	n.fromFile, n.userNames = w.fromFile, w.userNames
 	n.changes = inspect.Diff(w.snap, snap)
+	n.netPrev = countersOf(w.snap)
 	for id, at := range w.appeared {
 		if now.Sub(at) < flashFor && snap.Namespaces[id] != nil {
 			n.appeared[id] = at
