@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -224,6 +226,25 @@ func (b *browser) open(msg tea.KeyPressMsg) tea.Cmd {
 		return openCmd(newNetPage(b.c, focus))
 	}
 	return nil
+}
+
+// show selects namespace id, on its type's tab unless the tab shown
+// holds it, and clears a filter that hides it: where enter on another
+// page's namespace leads (the network page's).
+func (b *browser) show(id inspect.NamespaceID) {
+	ns := b.c.world.snap.Namespaces[id]
+	if ns == nil {
+		return
+	}
+	if !tabs[b.tab].holds(ns.Type) {
+		b.tab = slices.IndexFunc(tabs, func(t tab) bool { return !t.all && t.typ == ns.Type })
+	}
+	if !b.filter.keeps(b.c.world, ns) {
+		b.filter.clear()
+	}
+	b.list.selected = id
+	b.detailFocus = false
+	b.rebuild()
 }
 
 // openKeys are the keys open handles, for the footer and help.

@@ -28,3 +28,7 @@ type statusMsg string
 
 // openMsg asks the root to push a page on the stack.
 type openMsg struct{ page page }
+
+// showMsg asks the root to go back to the browser with a namespace
+// selected.
+type showMsg struct{ ns inspect.NamespaceID }

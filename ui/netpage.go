@@ -51,10 +51,14 @@ func netFocus(ns *inspect.Namespace) inspect.NamespaceID {
 // Title names the page.
 func (p *netPage) Title() string { return "network" }
 
+// netShowKey shows the selection in the browser: a namespace, or a
+// link's far end.
+var netShowKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("⏎", "show in browser"))
+
 // Keys are the page's own keys.
 func (p *netPage) Keys() []key.Binding {
 	k := p.c.keys
-	return []key.Binding{k.Up, k.Down, k.Open}
+	return []key.Binding{k.Up, k.Down, netShowKey}
 }
 
 // SetSize gives the page its room.
@@ -111,13 +115,24 @@ func (p *netPage) Update(msg tea.Msg) tea.Cmd {
 			p.move(-len(p.topo.rows))
 		case key.Matches(msg, k.Bottom):
 			p.move(len(p.topo.rows))
+		case key.Matches(msg, netShowKey):
+			if ns := p.selected(); ns != nil {
+				return func() tea.Msg { return showMsg{ns: ns.ID} }
+			}
 		}
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
-			p.move(-1)
+			p.move(-wheelStep)
 		case tea.MouseWheelDown:
-			p.move(1)
+			p.move(wheelStep)
+		}
+	case tea.MouseClickMsg:
+		// Rows start under the title line.
+		if i := p.top + msg.Y - 1; msg.Button == tea.MouseLeft && msg.Y >= 1 && msg.Y <= p.listHeight() &&
+			i < len(p.topo.rows) && p.topo.rows[i].sel != (netSel{}) {
+			p.cursor = i
+			p.move(0)
 		}
 	}
 	return nil

@@ -110,6 +110,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.pages = append(m.pages, msg.page)
 		m.resize()
 		return m, nil
+	case showMsg:
+		m.pages = m.pages[:1]
+		if b, ok := m.pages[0].(*browser); ok {
+			b.show(msg.ns)
+		}
+		m.resize()
+		return m, nil
 	case tea.KeyPressMsg:
 		if cmd, done := m.globalKey(msg); done {
 			return m, cmd
