@@ -285,12 +285,33 @@ func (b *browser) relations(ns *inspect.Namespace) []string {
 		if ns.OwnerUID >= 0 {
 			lines = append(lines, b.label("Creator", fmt.Sprintf("uid %d", ns.OwnerUID)))
 		}
-		return lines
+		return append(lines, b.label("Owns", b.owned(ns)))
 	}
 	if ns.Owner.IsZero() {
 		return append(lines, b.label("Owner", st.Dim.Render("unknown")))
 	}
 	return append(lines, b.label("Owner", b.nsName(ns.Owner, inspect.User)))
+}
+
+// owned counts the namespaces a user namespace owns, by type (its child
+// user namespaces among them): those its root may act on.
+func (b *browser) owned(user *inspect.Namespace) string {
+	var n [len(inspect.Types)]int
+	for _, ns := range b.c.world.snap.Namespaces {
+		if ns.Owner == user.ID {
+			n[ns.Type]++
+		}
+	}
+	var parts []string
+	for _, t := range tabs[1:] {
+		if n[t.typ] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", t.typ, n[t.typ]))
+		}
+	}
+	if len(parts) == 0 {
+		return b.c.styles.Dim.Render("no other namespace")
+	}
+	return strings.Join(parts, " · ")
 }
 
 // nsName names a namespace of the snapshot: type and inode, "initial" or
