@@ -341,9 +341,17 @@ func TestNetNetnsIDOf(t *testing.T) {
 		return ids
 	}
 	lsnsIDs := func() map[uint64]int {
-		out, err := exec.Command("lsns", "-n", "-t", "net", "-o", "NS,NETNSID").Output()
+		// lsns fails now and then on a busy host, when a namespace it
+		// found is gone before it reads it: ask again.
+		var out []byte
+		var err error
+		for range 5 {
+			if out, err = exec.Command("lsns", "-n", "-t", "net", "-o", "NS,NETNSID").Output(); err == nil {
+				break
+			}
+		}
 		if err != nil {
-			t.Fatalf("lsns: %v", err)
+			t.Fatalf("lsns, 5 times: %v", err)
 		}
 		ids := make(map[uint64]int)
 		for line := range strings.Lines(string(out)) {
