@@ -48,9 +48,7 @@ func TestUnshareRunsInNewNamespaces(t *testing.T) {
 				return err == nil && up-hostUptime() > 86000
 			}, "an uptime a day longer than the host's"},
 		{"private mounts by default", []string{"--mount", "--", "grep", " / / ", "/proc/self/mountinfo"},
-			func(out string) bool {
-				return out != "" && !strings.Contains(out, "shared:") && !strings.Contains(out, "master:")
-			}, "/ with no peer group"},
+			func(out string) bool { return out != "" && !strings.Contains(out, "shared:") && !strings.Contains(out, "master:") }, "/ with no peer group"},
 		{"shared mounts when asked", []string{"--mount", "--propagation", "shared", "--", "grep", " / / ", "/proc/self/mountinfo"},
 			func(out string) bool { return strings.Contains(out, "shared:") }, "/ in a peer group"},
 		{"the command's status", []string{"--net", "--", "sh", "-c", "exit 7"},
