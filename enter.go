@@ -102,18 +102,11 @@ func runEnter(args []string, stdout, stderr io.Writer) error {
 	}
 	err = e.Run()
 	var nerr *nsexec.Error
-	if errors.As(err, &nerr) {
-		return helperError{nerr.Msg, nerr.Status}
-	}
-	return commandStatus(err)
-}
-
-// commandStatus turns the failure of a command nsdive ran into the status
-// nsdive exits with, as a shell would: its exit status, or 128 plus the
-// signal that killed it. Other errors are returned as they are.
-func commandStatus(err error) error {
 	var exit *exec.ExitError
-	if errors.As(err, &exit) {
+	switch {
+	case errors.As(err, &nerr):
+		return helperError{nerr.Msg, nerr.Status}
+	case errors.As(err, &exit):
 		if status := exit.ExitCode(); status >= 0 {
 			return exitStatus(status)
 		}

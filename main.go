@@ -5,7 +5,6 @@
 //	nsdive ps         processes with their namespaces
 //	nsdive mounts     a mount namespace's mounts with their propagation
 //	nsdive enter      a command in a process's or container's namespaces
-//	nsdive unshare    a command in new namespaces
 package main
 
 import (
@@ -20,7 +19,6 @@ import (
 
 	flag "github.com/spf13/pflag"
 
-	"github.com/nsdive/nsdive/actions"
 	"github.com/nsdive/nsdive/ui"
 )
 
@@ -34,7 +32,6 @@ Commands:
   ps           list processes with their namespaces
   mounts       list a mount namespace's mounts with their propagation
   enter        run a command in a process's or container's namespaces, like nsenter
-  unshare      run a command in new namespaces, like unshare
   hostname     set the hostname of a process's uts namespace
   veth         link two network namespaces with a veth pair
   propagation  change a mount's propagation in a process's mount namespace
@@ -64,9 +61,6 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func main() {
-	// The re-executed nsdive that nsdive unshare starts becomes the
-	// command here, before anything else runs.
-	actions.RunChildIfAsked()
 	// A scan builds a few MiB of small objects at once; collecting at 50%
 	// growth instead of 100% keeps the peak RSS of a 10,000-process host
 	// near 13 MiB instead of 17, at no cost in time that we could measure.
@@ -95,8 +89,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runPS(args, stdout, stderr)
 	case "mounts":
 		err = runMounts(args, stdout, stderr)
-	case "unshare":
-		err = runUnshare(args, stdout, stderr)
 	case "enter":
 		err = runEnter(args, stdout, stderr)
 	case "hostname":
@@ -115,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		err = usageError{fmt.Errorf("unknown command %s (see nsdive --help)", quoteArg(command))}
+		err = usageError{fmt.Errorf("unknown command %s (want explore, list, ps, mounts or enter)", quoteArg(command))}
 		command = ""
 	}
 	if err == nil || errors.Is(err, flag.ErrHelp) {

@@ -25,12 +25,6 @@
 //     none can be left in a foreign namespace; the explorer runs the same
 //     *exec.Cmd (Entry.Cmd) with tea.ExecProcess. A binary built with
 //     CGO_ENABLED=0 has no constructor, and Enter says to rebuild.
-//   - A command runs in new namespaces (Unshare) in a re-executed nsdive
-//     made in them with clone flags (RunChildIfAsked becomes the command
-//     there); it unshares its own time namespace, whose offsets must be
-//     written before anything enters it, and the Go parent persists the
-//     namespaces before the command runs. Unshared implements
-//     tea.ExecCommand's methods, so the explorer suspends itself for it.
 //   - A command found in PATH inside a joined mount namespace is a binary
 //     of the target's, chosen by whoever controls the target: nsdive says
 //     which it runs ("# running /bin/sh from the target's mount

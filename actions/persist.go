@@ -20,18 +20,6 @@ const NetnsDir = "/run/netns"
 type PersistSpec struct {
 	Type inspect.Type
 	Path string // absolute
-	// ForChildren binds the target's pid_for_children or
-	// time_for_children link instead: the namespace its next children
-	// join, which unshare(2) made without moving the target.
-	ForChildren bool
-}
-
-// link is the /proc/PID/ns link that spec binds.
-func (spec PersistSpec) link() string {
-	if spec.ForChildren {
-		return spec.Type.String() + "_for_children"
-	}
-	return spec.Type.String()
 }
 
 // NetnsPath returns where ip netns keeps the network namespace named name,
@@ -65,7 +53,7 @@ func Persist(target Target, specs []PersistSpec) (*Action, error) {
 			return nil, fmt.Errorf("%s is given twice: one namespace per file", spec.Path)
 		}
 		seen[spec.Path] = true
-		ino, err := targetNamespace(target, spec)
+		ino, err := targetNamespace(target, spec.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -93,17 +81,16 @@ func existsError(path string) error {
 	return fmt.Errorf("%s already exists: choose another file (nsdive release %s removes a persisted namespace)", path, path)
 }
 
-// targetNamespace returns the inode of the target's namespace that spec
-// binds.
-func targetNamespace(target Target, spec PersistSpec) (uint64, error) {
-	fd, err := target.openLink(spec.Type, spec.link())
+// targetNamespace returns the inode of target's namespace of type typ.
+func targetNamespace(target Target, typ inspect.Type) (uint64, error) {
+	fd, err := target.Open(typ)
 	if err != nil {
 		return 0, err
 	}
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return 0, fmt.Errorf("stat %s namespace of %s: %w", spec.Type, target, err)
+		return 0, fmt.Errorf("stat %s namespace of %s: %w", typ, target, err)
 	}
 	return st.Ino, nil
 }
@@ -247,10 +234,10 @@ func bindSteps(target Target, spec PersistSpec, ino uint64) []Step {
 		},
 	}
 	mount := Step{
-		Command: fmt.Sprintf("mount --bind /proc/%d/ns/%s %s", target.PID, spec.link(), spec.Path),
+		Command: fmt.Sprintf("mount --bind /proc/%d/ns/%s %s", target.PID, spec.Type, spec.Path),
 		Do: func() error {
 			defer closeFile()
-			nsFD, err := target.openLink(spec.Type, spec.link())
+			nsFD, err := target.Open(spec.Type)
 			if err != nil {
 				return err
 			}

@@ -60,7 +60,7 @@ func TestPersistAndRelease(t *testing.T) {
 	removeAfter(t, netPath)
 	removeAfter(t, utsPath)
 
-	a, err := Persist(target, []PersistSpec{{Type: inspect.Net, Path: netPath}, {Type: inspect.UTS, Path: utsPath}})
+	a, err := Persist(target, []PersistSpec{{inspect.Net, netPath}, {inspect.UTS, utsPath}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +111,10 @@ func TestPersistRefuses(t *testing.T) {
 		spec   PersistSpec
 		want   string
 	}{
-		{"taken", target, PersistSpec{Type: inspect.Net, Path: taken}, taken + " already exists: choose another file"},
-		{"no dir", target, PersistSpec{Type: inspect.Net, Path: dir + "/none/x"}, dir + "/none: no such file or directory: create the directory first"},
-		{"relative", target, PersistSpec{Type: inspect.Net, Path: "x"}, "x: give an absolute path"},
-		{"exited", gone, PersistSpec{Type: inspect.Net, Path: dir + "/x"}, "has exited"},
+		{"taken", target, PersistSpec{inspect.Net, taken}, taken + " already exists: choose another file"},
+		{"no dir", target, PersistSpec{inspect.Net, dir + "/none/x"}, dir + "/none: no such file or directory: create the directory first"},
+		{"relative", target, PersistSpec{inspect.Net, "x"}, "x: give an absolute path"},
+		{"exited", gone, PersistSpec{inspect.Net, dir + "/x"}, "has exited"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Persist(tc.target, []PersistSpec{tc.spec})
@@ -132,7 +132,7 @@ func TestPersistRefuses(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, "mnt")
-		a, err := Persist(self, []PersistSpec{{Type: inspect.Mnt, Path: path}})
+		a, err := Persist(self, []PersistSpec{{inspect.Mnt, path}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +146,7 @@ func TestPersistRefuses(t *testing.T) {
 	// fails and nothing is made where the symlink points.
 	t.Run("symlink", func(t *testing.T) {
 		path, pointed := filepath.Join(dir, "link"), filepath.Join(dir, "pointed")
-		a, err := Persist(target, []PersistSpec{{Type: inspect.Net, Path: path}})
+		a, err := Persist(target, []PersistSpec{{inspect.Net, path}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestPersistRollsBack(t *testing.T) {
 	utsPath := filepath.Join(t.TempDir(), "uts")
 	removeAfter(t, netPath)
 	removeAfter(t, utsPath)
-	specs := []PersistSpec{{Type: inspect.UTS, Path: utsPath}, {Type: inspect.Net, Path: netPath}}
+	specs := []PersistSpec{{inspect.UTS, utsPath}, {inspect.Net, netPath}}
 	probe, err := Persist(target, specs)
 	if err != nil {
 		t.Fatal(err)
@@ -244,10 +244,10 @@ func TestPersistCyclesLeakNothing(t *testing.T) {
 	nstest.HammerWithoutLeaks(t, []nstest.Call{
 		{Name: "persist net", Fn: func() error {
 			path, _ := NetnsPath(netnsName("cycle"))
-			return cycle(PersistSpec{Type: inspect.Net, Path: path})
+			return cycle(PersistSpec{inspect.Net, path})
 		}},
 		{Name: "persist uts", Fn: func() error {
-			return cycle(PersistSpec{Type: inspect.UTS, Path: filepath.Join(dir, netnsName("uts"))})
+			return cycle(PersistSpec{inspect.UTS, filepath.Join(dir, netnsName("uts"))})
 		}},
 	})
 	for _, left := range nstest.Leftovers() {

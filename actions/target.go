@@ -178,17 +178,10 @@ func (t Target) Check() error {
 // descriptor is the target's: that the process did not exit and its pid
 // was not reused in between. The caller closes the descriptor.
 func (t Target) Open(typ inspect.Type) (int, error) {
-	return t.openLink(typ, typ.String())
-}
-
-// openLink opens the target's /proc/PID/ns link of that name, which leads
-// to a namespace of type typ: TYPE, or pid_for_children and
-// time_for_children.
-func (t Target) openLink(typ inspect.Type, link string) (int, error) {
 	if err := t.Check(); err != nil {
 		return -1, err
 	}
-	path := fmt.Sprintf("%s/%d/ns/%s", procRoot, t.PID, link)
+	path := fmt.Sprintf("%s/%d/ns/%s", procRoot, t.PID, typ)
 	fd, err := inside.Way{Path: path}.Open()
 	if err != nil {
 		if checkErr := t.Check(); checkErr != nil {
