@@ -5,6 +5,7 @@
 //	nsdive ps         processes with their namespaces
 //	nsdive mounts     a mount namespace's mounts with their propagation
 //	nsdive enter      a command in a process's or container's namespaces
+//	nsdive unshare    a command in new namespaces
 package main
 
 import (
@@ -32,6 +33,7 @@ Commands:
   ps           list processes with their namespaces
   mounts       list a mount namespace's mounts with their propagation
   enter        run a command in a process's or container's namespaces, like nsenter
+  unshare      run a command in new namespaces, like unshare
   hostname     set the hostname of a process's uts namespace
   veth         link two network namespaces with a veth pair
   propagation  change a mount's propagation in a process's mount namespace
@@ -91,6 +93,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runMounts(args, stdout, stderr)
 	case "enter":
 		err = runEnter(args, stdout, stderr)
+	case "unshare":
+		err = runUnshare(args, stdout, stderr)
 	case "hostname":
 		err = runHostname(args, stdout, stderr)
 	case "persist":
