@@ -39,6 +39,7 @@ Commands:
   propagation  change a mount's propagation in a process's mount namespace
   persist      keep a process's namespaces alive in files (/run/netns/NAME)
   release      unmount and remove a persisted namespace
+  demo         a sandbox lab of the classic namespace demos (up, down, status)
   version      print nsdive's version (also -V, --version)
 
 Run 'nsdive COMMAND --help' for a command's options.
@@ -95,6 +96,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runEnter(args, stdout, stderr)
 	case "unshare":
 		err = runUnshare(args, stdout, stderr)
+	case "demo":
+		err = runDemo(args, stdout, stderr)
 	case "hostname":
 		err = runHostname(args, stdout, stderr)
 	case "persist":

@@ -27,6 +27,7 @@ var nsdiveBin string
 // TestMain builds the binary into a temporary directory, runs the tests
 // and fails the run if they left a namespace, mount or process behind.
 func TestMain(m *testing.M) {
+	nstest.RunUDPEchoIfAsked()
 	dir, err := os.MkdirTemp("", "nsdive-test-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,0 +1,189 @@
+package demo
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/nsdive/nsdive/actions"
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// containerFlags are the namespaces a container is cloned in; its time
+// namespace it makes itself (offsets can be set only before a process is
+// in it).
+const containerFlags = unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS |
+	unix.CLONE_NEWIPC | unix.CLONE_NEWNET | unix.CLONE_NEWCGROUP
+
+// cgroupRoot returns where the host's cgroup2 hierarchy is mounted:
+// /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host; "" when it
+// has none, and the containers stay in nsdive's cgroup.
+func cgroupRoot() string {
+	for _, dir := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
+		var st unix.Statfs_t
+		if unix.Statfs(dir, &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
+			return dir
+		}
+	}
+	return ""
+}
+
+// cgroupDir returns the cgroup of the lab's container name ("" for the
+// parent), or "" when the host has no cgroup2 hierarchy.
+func cgroupDir(name string) string {
+	root := cgroupRoot()
+	if root == "" {
+		return ""
+	}
+	return filepath.Join(root, CgroupParent, name)
+}
+
+// makeCgroups makes the nsdive-lab cgroup and one below it per container,
+// where the host has cgroup2.
+func (b *builder) makeCgroups() error {
+	if cgroupRoot() == "" {
+		return nil
+	}
+	dirs := []string{cgroupDir("")}
+	for _, c := range Containers {
+		dirs = append(dirs, cgroupDir(c.Name))
+	}
+	for _, dir := range dirs {
+		if err := b.record(func(s *State) { s.Cgroups = append(s.Cgroups, dir) }); err != nil {
+			return err
+		}
+		if b.opts.Log != nil {
+			fmt.Fprintf(b.opts.Log, "# mkdir %s\n", dir)
+		}
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return fmt.Errorf("make cgroup %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// makeBridge makes the bridge in the lab's network namespace, with the
+// lab's first address, up, and loopback up.
+func (b *builder) makeBridge() error {
+	ns := "ip -n " + Netns + " "
+	var h *netlink.Handle
+	open := func() error {
+		fd, err := netns.GetFromPath(filepath.Join(actions.NetnsDir, Netns))
+		if err != nil {
+			return fmt.Errorf("open %s: %w", Netns, err)
+		}
+		defer fd.Close()
+		h, err = netlink.NewHandleAt(fd)
+		return err
+	}
+	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: Bridge}}
+	a := &actions.Action{Description: "the lab's bridge", Steps: []actions.Step{
+		{Command: ns + "link add " + Bridge + " type bridge", Do: func() error {
+			if err := open(); err != nil {
+				return err
+			}
+			return h.LinkAdd(br)
+		}},
+		{Command: ns + "addr add " + BridgeAddr.String() + " dev " + Bridge, Do: func() error {
+			addr, err := netlink.ParseAddr(BridgeAddr.String())
+			if err != nil {
+				return err
+			}
+			return h.AddrAdd(br, addr)
+		}},
+		{Command: ns + "link set " + Bridge + " up", Do: func() error { return h.LinkSetUp(br) }},
+		{Command: ns + "link set lo up", Do: func() error {
+			lo, err := h.LinkByName("lo")
+			if err != nil {
+				return err
+			}
+			return h.LinkSetUp(lo)
+		}},
+	}}
+	defer func() {
+		if h != nil {
+			h.Close()
+		}
+	}()
+	return b.run(a, nil)
+}
+
+// makeContainer starts a container and, with nsdive's actions, sets its
+// hostname, wires it to the bridge and sets its view of PropDir.
+func (b *builder) makeContainer(c Container) error {
+	attr := &syscall.SysProcAttr{
+		Cloneflags:                 containerFlags,
+		UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: c.UIDBase, Size: IDRange}},
+		GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: c.UIDBase, Size: IDRange}},
+		GidMappingsEnableSetgroups: true,
+		Credential:                 &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{}},
+	}
+	cgroupNote := ""
+	if dir := cgroupDir(c.Name); dir != "" {
+		fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("open cgroup %s: %w", dir, err)
+		}
+		defer unix.Close(fd)
+		attr.UseCgroupFD, attr.CgroupFD = true, fd
+		cgroupNote = "echo $$ > " + dir + "/cgroup.procs; "
+	}
+	mono := strconv.FormatInt(int64(c.Monotonic.Seconds()), 10)
+	command := fmt.Sprintf("sh -c '%sexec unshare --user --map-users=0:%d:%d --map-groups=0:%d:%d --mount --uts --ipc --net --cgroup --time --monotonic %s --pid --fork --mount-proc sh -c \"ipcmk -Q; exec sleep infinity\"' &",
+		cgroupNote, c.UIDBase, IDRange, c.UIDBase, IDRange, mono)
+	target, err := b.start(roleContainer, c.Name, []string{mono}, attr, command)
+	if err != nil {
+		return err
+	}
+	if err := b.run(actions.SetHostname(target, c.Name)); err != nil {
+		return err
+	}
+	if err := b.wire(c, target); err != nil {
+		return err
+	}
+	return b.run(actions.SetPropagation(target, PropDir, c.Propagation, false))
+}
+
+// wire links the container to the bridge with a veth pair and routes
+// its traffic through the bridge.
+func (b *builder) wire(c Container, target actions.Target) error {
+	lab, err := actions.ParseNetNS(Netns)
+	if err != nil {
+		return err
+	}
+	inside, err := actions.ParseNetNS(strconv.Itoa(target.PID))
+	if err != nil {
+		return err
+	}
+	end := actions.VethEnd{NS: lab, Name: c.Name, Master: Bridge}
+	peer := actions.VethEnd{NS: inside, Name: ContainerIf, Addr: c.Addr}
+	end, peer, err = actions.PlanVeth(end, peer)
+	if err != nil {
+		return err
+	}
+	if err := b.run(actions.Veth(end, peer)); err != nil {
+		return err
+	}
+	gw := BridgeAddr.Addr().String()
+	return b.run(&actions.Action{Description: "route " + c.Name + " through the bridge", Steps: []actions.Step{{
+		Command: fmt.Sprintf("nsenter -t %d -n ip route add default via %s", target.PID, gw),
+		Do: func() error {
+			fd, err := netns.GetFromPath(inside.Path)
+			if err != nil {
+				return err
+			}
+			defer fd.Close()
+			h, err := netlink.NewHandleAt(fd)
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			return h.RouteAdd(&netlink.Route{Gw: net.ParseIP(gw)})
+		},
+	}}}, nil)
+}

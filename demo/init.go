@@ -1,0 +1,232 @@
+package demo
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The lab's processes are nsdive re-executed with argv[1] = roleArg and
+// markerEnv set; descriptor 3 is a pipe on which the process says "ready"
+// once set up, or why it failed.
+const (
+	roleArg   = "--nsdive-lab-process"
+	markerEnv = "_NSDIVE_LAB"
+	ready     = "ready"
+)
+
+// Roles of a lab process.
+const (
+	// roleContainer makes its time namespace, then execs roleInit.
+	roleContainer = "container"
+	// roleInit is a container's init: pid 1 of its pid namespace.
+	roleInit = "init"
+	// roleKeeper holds a uts namespace by a descriptor.
+	roleKeeper = "keeper"
+	// roleHold only waits to be killed: a network namespace's first
+	// process, until the namespace is persisted.
+	roleHold = "hold"
+)
+
+// init becomes a lab process when this binary was started as one. It runs
+// on the main thread, the thread group leader, which a time namespace's
+// offsets file names and whose exec enters it.
+func init() {
+	if len(os.Args) < 3 || os.Args[1] != roleArg || os.Getenv(markerEnv) != "1" {
+		return
+	}
+	ready := os.NewFile(3, "ready")
+	err := become(os.Args[2], os.Args[3:], ready)
+	fmt.Fprintf(ready, "%s: %v\n", os.Args[0], err)
+	os.Exit(1)
+}
+
+// become does the role's work; it returns only on failure.
+func become(role string, args []string, readyPipe *os.File) error {
+	switch role {
+	case roleContainer:
+		if len(args) != 1 {
+			return errors.New("want the monotonic offset")
+		}
+		return newTime(args[0])
+	case roleInit:
+		if err := setUpContainer(); err != nil {
+			return err
+		}
+		fmt.Fprintln(readyPipe, ready)
+		readyPipe.Close()
+		return reap()
+	case roleKeeper:
+		fd, err := holdUTS()
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		fmt.Fprintln(readyPipe, ready)
+		readyPipe.Close()
+		return reap()
+	case roleHold:
+		fmt.Fprintln(readyPipe, ready)
+		readyPipe.Close()
+		return reap()
+	}
+	return fmt.Errorf("unknown role %q", role)
+}
+
+// newTime makes a time namespace with the monotonic offset (seconds) and
+// execs the init into it.
+func newTime(monotonic string) error {
+	if err := unix.Unshare(unix.CLONE_NEWTIME); err != nil {
+		return fmt.Errorf("unshare the time namespace: %w", err)
+	}
+	offsets := "monotonic " + monotonic + " 0\n"
+	if err := os.WriteFile("/proc/self/timens_offsets", []byte(offsets), 0); err != nil {
+		return fmt.Errorf("set the monotonic offset: %w", err)
+	}
+	err := syscall.Exec("/proc/self/exe", []string{os.Args[0], roleArg, roleInit}, os.Environ())
+	return fmt.Errorf("exec the init: %w", err)
+}
+
+// setUpContainer makes the container's mounts private, but for PropDir,
+// whose propagation the lab sets from outside, mounts a proc of its pid
+// namespace and makes its message queue.
+func setUpContainer() error {
+	mountinfo, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return err
+	}
+	for line := range strings.Lines(string(mountinfo)) {
+		fields := strings.Fields(line)
+		if len(fields) < 5 {
+			continue
+		}
+		point := unescape(fields[4])
+		if point == PropDir || strings.HasPrefix(point, PropDir+"/") {
+			continue
+		}
+		// A mount hidden by another one cannot be reached; it propagates
+		// nothing that shows.
+		_ = unix.Mount("none", point, "", unix.MS_PRIVATE, "")
+	}
+	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV, ""); err != nil {
+		return fmt.Errorf("mount proc: %w", err)
+	}
+	if _, _, errno := unix.Syscall(unix.SYS_MSGGET, QueueKey, unix.IPC_CREAT|0o600, 0); errno != 0 {
+		return fmt.Errorf("make the message queue: %w", errno)
+	}
+	return nil
+}
+
+// unescape undoes mountinfo's octal escapes (\040 for a space).
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// holdUTS makes a uts namespace on a thread that then ends, and returns a
+// descriptor of it: the only thing that keeps it.
+func holdUTS() (int, error) {
+	type result struct {
+		fd  int
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		// Never unlocked: the thread ends with the goroutine.
+		runtime.LockOSThread()
+		if err := unix.Unshare(unix.CLONE_NEWUTS); err != nil {
+			done <- result{-1, fmt.Errorf("unshare a uts namespace: %w", err)}
+			return
+		}
+		if err := unix.Sethostname([]byte(HeldHostname)); err != nil {
+			done <- result{-1, fmt.Errorf("set its hostname: %w", err)}
+			return
+		}
+		fd, err := unix.Open("/proc/thread-self/ns/uts", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		done <- result{fd, err}
+	}()
+	r := <-done
+	return r.fd, r.err
+}
+
+// reap reaps the children it inherits until SIGTERM or SIGINT; as pid 1
+// of a pid namespace, it gets only the signals it handles.
+func reap() error {
+	signals := make(chan os.Signal, 16)
+	signal.Notify(signals, unix.SIGTERM, unix.SIGINT, unix.SIGCHLD)
+	for {
+		for {
+			var ws unix.WaitStatus
+			if pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil); pid <= 0 || err != nil {
+				break
+			}
+		}
+		if sig := <-signals; sig != unix.SIGCHLD {
+			os.Exit(0)
+		}
+	}
+}
+
+// readyTimeout is how long a lab process may take to set up.
+const readyTimeout = 20 * time.Second
+
+// startProcess starts a lab process of role, named name (its argv[0] and
+// command name), in the namespaces attr makes, in a session of its own,
+// and waits until it says it is ready. A process that fails is killed.
+// Its exit is reaped in the background while this process runs.
+func startProcess(role, name string, args []string, attr *syscall.SysProcAttr) (*os.Process, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	defer r.Close()
+	attr.Setsid = true
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, markerEnv+"=") })
+	cmd := &exec.Cmd{
+		Path:        "/proc/self/exe",
+		Args:        append([]string{name, roleArg, role}, args...),
+		Env:         append(env, markerEnv+"=1"),
+		ExtraFiles:  []*os.File{w},
+		SysProcAttr: attr,
+	}
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	go cmd.Wait()
+	_ = r.SetReadDeadline(time.Now().Add(readyTimeout))
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if line = strings.TrimSuffix(line, "\n"); line != ready {
+		_ = cmd.Process.Kill()
+		if line == "" {
+			line = fmt.Sprintf("ended before it was ready (%v)", err)
+		}
+		return nil, fmt.Errorf("start %s: %s", name, line)
+	}
+	return cmd.Process, nil
+}
