@@ -25,6 +25,14 @@
 //     none can be left in a foreign namespace; the explorer runs the same
 //     *exec.Cmd (Entry.Cmd) with tea.ExecProcess. A binary built with
 //     CGO_ENABLED=0 has no constructor, and Enter says to rebuild.
+//   - A command runs in new namespaces (Unshare) through internal/child:
+//     the kernel makes them as it clones a re-executed nsdive (os/exec's
+//     SysProcAttr), which sets them up from inside (propagation, proc,
+//     hostname, the time namespace and its offsets) and execs the command;
+//     no thread of nsdive unshares anything. This process only bind-mounts
+//     the namespaces to persist, from descriptors the child hands over,
+//     before the command runs, and takes them back if it cannot run. This
+//     needs no cgo. The explorer runs Unshared.Cmd with tea.ExecProcess.
 //   - A command found in PATH inside a joined mount namespace is a binary
 //     of the target's, chosen by whoever controls the target: nsdive says
 //     which it runs ("# running /bin/sh from the target's mount
