@@ -39,6 +39,15 @@ type Config struct {
 	// MapRootUser maps the caller's uid and gid to 0 in a new user
 	// namespace, with setgroups denied (unshare --map-root-user).
 	MapRootUser bool
+	// UIDMappings and GIDMappings map the ids of a new user namespace
+	// when MapRootUser does not: any ranges, which needs root (the lab
+	// maps root inside to an unprivileged range outside); setgroups is
+	// allowed in it then.
+	UIDMappings, GIDMappings []syscall.SysProcIDMap
+	// CgroupFD, when above 0, is a cgroup v2 directory the child is
+	// cloned into (CLONE_INTO_CGROUP); a new cgroup namespace is then
+	// made by the child, so that its root is that cgroup.
+	CgroupFD int
 	// Propagation is applied recursively to / in a new mount namespace:
 	// unix.MS_PRIVATE, MS_SHARED or MS_SLAVE, or 0 to leave it.
 	Propagation uintptr
@@ -78,6 +87,7 @@ type spec struct {
 	Args                []string
 	InitName            string
 	UnmappedUser        bool
+	CgroupLate          bool
 }
 
 // Error is a failure in the child before the command ran, or a command
@@ -111,7 +121,8 @@ func Command(c Config) (*Prepared, error) {
 	s := spec{Flags: c.Flags, Hand: c.Hand, Fork: c.Fork, Propagation: c.Propagation,
 		MountProc: c.MountProc, Hostname: c.Hostname, Monotonic: c.Monotonic, Boottime: c.Boottime,
 		Args: c.Args, InitName: c.InitName,
-		UnmappedUser: c.Flags&unix.CLONE_NEWUSER != 0 && !c.MapRootUser}
+		UnmappedUser: c.Flags&unix.CLONE_NEWUSER != 0 && !c.MapRootUser && c.UIDMappings == nil,
+		CgroupLate:   c.Flags&unix.CLONE_NEWCGROUP != 0 && c.CgroupFD > 0}
 	body, err := json.Marshal(s)
 	if err != nil {
 		return nil, fmt.Errorf("unshare: encode request: %w", err)
@@ -154,15 +165,27 @@ func Command(c Config) (*Prepared, error) {
 func sysProcAttr(c Config) *syscall.SysProcAttr {
 	clone := c.Flags &^ (unix.CLONE_NEWPID | unix.CLONE_NEWTIME)
 	attr := &syscall.SysProcAttr{Cloneflags: uintptr(clone)}
+	if c.CgroupFD > 0 {
+		// The kernel copies the cgroup namespace before it moves the
+		// child into the cgroup: the child makes its own (setup).
+		attr.Cloneflags &^= unix.CLONE_NEWCGROUP
+		attr.UseCgroupFD, attr.CgroupFD = true, c.CgroupFD
+	}
 	if c.Flags&unix.CLONE_NEWPID != 0 && c.Fork {
 		attr.Cloneflags |= unix.CLONE_NEWPID
 	}
 	if c.Flags&unix.CLONE_NEWUSER != 0 {
-		if c.MapRootUser {
+		switch {
+		case c.UIDMappings != nil || c.GIDMappings != nil:
+			attr.UidMappings, attr.GidMappings = c.UIDMappings, c.GIDMappings
+			attr.GidMappingsEnableSetgroups = true
+			// Be root inside: this process's ids are outside the maps.
+			attr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
+		case c.MapRootUser:
 			attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
 			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
 			attr.GidMappingsEnableSetgroups = false
-		} else {
+		default:
 			attr.AmbientCaps = []uintptr{unix.CAP_SYS_ADMIN, unix.CAP_SYS_TIME}
 		}
 	}

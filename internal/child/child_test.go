@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/nsdive/nsdive/internal/nstest"
@@ -122,8 +124,12 @@ func TestReadyStopsTheChild(t *testing.T) {
 
 func TestInitReapsAndEndsOnSIGTERM(t *testing.T) {
 	nstest.RequireRoot(t)
-	p, err := Command(Config{Flags: unix.CLONE_NEWPID | unix.CLONE_NEWNS, Fork: true, MountProc: "/proc",
-		Propagation: unix.MS_PRIVATE, InitName: "nsdive-test-init"})
+	all := unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWNET |
+		unix.CLONE_NEWCGROUP | unix.CLONE_NEWTIME | unix.CLONE_NEWUSER
+	idMap := []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}}
+	p, err := Command(Config{Flags: all, Fork: true, MountProc: "/proc", Propagation: unix.MS_PRIVATE,
+		UIDMappings: idMap, GIDMappings: idMap, Hostname: "nsdive-test-init", Monotonic: 3600,
+		InitName: "nsdive-test-init"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,12 +144,88 @@ func TestInitReapsAndEndsOnSIGTERM(t *testing.T) {
 	if cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); !bytes.HasPrefix(cmdline, []byte("nsdive-test-init\x00")) {
 		t.Errorf("the init's command line is %q", cmdline)
 	}
+	for _, link := range []string{"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"} {
+		own, _ := os.Readlink("/proc/self/ns/" + link)
+		if its, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", pid, link)); err != nil || its == own {
+			t.Errorf("the init's %s namespace is %s (%v), this test's %s", link, its, err, own)
+		}
+	}
+	if offsets, _ := os.ReadFile(fmt.Sprintf("/proc/%d/timens_offsets", pid)); !strings.HasPrefix(string(offsets), "monotonic        3600") {
+		t.Errorf("the init's time offsets: %q", offsets)
+	}
 	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if !strings.Contains(string(status), fmt.Sprintf("\nNSpid:\t%d\t1\n", pid)) {
 		t.Errorf("the init is not pid 1 of its namespace:\n%s", status)
+	}
+	// An orphan in the namespace is the init's to reap.
+	nstest.Run(t, "nsenter", "-t", fmt.Sprint(pid), "--pid", "--", "sh", "-c", "sleep 0.01 & exit 0")
+	if !nstest.Poll(func() bool { return len(childrenOf(pid)) == 0 }) {
+		t.Errorf("the init left children %v", childrenOf(pid))
 	}
 	unix.Kill(pid, unix.SIGTERM)
 	if err := p.Finish(p.Cmd.Wait()); err != nil {
 		t.Errorf("the init ended with %v, want status 0 on SIGTERM", err)
 	}
+}
+
+func TestChildMapsARangeAndEntersACgroup(t *testing.T) {
+	nstest.RequireRoot(t)
+	got, err := output(t, Config{Flags: unix.CLONE_NEWUSER,
+		UIDMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
+		GIDMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
+		Args:        []string{"sh", "-c", "id -u; cat /proc/self/uid_map /proc/self/setgroups"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fields := strings.Fields(got); strings.Join(fields, " ") != "0 0 100000 65536 allow" {
+		t.Errorf("printed %q, want root mapped to 100000-165535 and setgroups allowed", got)
+	}
+
+	hierarchy := cgroup2Mount(t)
+	dir := nstest.MakeCgroup(t, hierarchy, nstest.Name+"-child/own")
+	fd, err := unix.Open(dir, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	got, err = output(t, Config{Flags: unix.CLONE_NEWCGROUP, CgroupFD: fd, Args: []string{"grep", "^0::", "/proc/self/cgroup"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "0::/" {
+		t.Errorf("/proc/self/cgroup says %q, want its own cgroup as the namespace's root, 0::/", got)
+	}
+	procs, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+	if len(procs) != 0 {
+		t.Errorf("%s still holds %q", dir, procs)
+	}
+}
+
+// cgroup2Mount returns where the cgroup v2 hierarchy is mounted.
+func cgroup2Mount(t *testing.T) string {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if _, after, ok := strings.Cut(line, " - "); ok && strings.HasPrefix(after, "cgroup2 ") {
+			return strings.Fields(line)[4]
+		}
+	}
+	t.Skip("no cgroup v2 hierarchy is mounted")
+	return ""
+}
+
+// childrenOf lists the processes, zombies included, whose parent is pid.
+func childrenOf(pid int) []string {
+	var out []string
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, name := range stats {
+		data, _ := os.ReadFile(name)
+		i := bytes.LastIndexByte(data, ')')
+		if f := strings.Fields(string(data[i+1:])); i > 0 && len(f) > 1 && f[1] == fmt.Sprint(pid) {
+			out = append(out, name+" "+f[0])
+		}
+	}
+	return out
 }

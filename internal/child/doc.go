@@ -34,6 +34,9 @@
 //   - os/exec makes / private (MS_REC|MS_PRIVATE) when Unshareflags has
 //     CLONE_NEWNS, so the mount namespace is a Cloneflag and the child
 //     applies the propagation asked for, or none.
+//   - clone3 copies the cgroup namespace before CLONE_INTO_CGROUP moves
+//     the child, so with Config.CgroupFD the child makes its cgroup
+//     namespace itself, and its root is the child's own cgroup.
 //   - A process that execs into a user namespace where it has no mapped
 //     uid 0 loses its capabilities there; the child is given them as
 //     ambient capabilities for its setup and drops them before the exec.

@@ -147,6 +147,11 @@ var handOrder = []struct {
 // setup does, inside the new namespaces, what unshare(1) does between
 // its unshare and its exec, but for the namespaces of children.
 func setup(s spec) error {
+	if s.CgroupLate {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return fmt.Errorf("unshare the cgroup namespace: %w", err)
+		}
+	}
 	if s.Flags&unix.CLONE_NEWNS != 0 && s.Propagation != 0 {
 		if err := unix.Mount("none", "/", "", s.Propagation|unix.MS_REC, ""); err != nil {
 			return fmt.Errorf("change the propagation of /: %w", err)
