@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -228,4 +229,29 @@ func childrenOf(pid int) []string {
 		}
 	}
 	return out
+}
+
+func TestTheCommandInheritsNothingOfTheProtocol(t *testing.T) {
+	nstest.RequireRoot(t)
+	got, err := output(t, Config{Flags: unix.CLONE_NEWUTS,
+		Args: []string{"sh", "-c", "env | grep -c " + marker + "; for f in /proc/$$/fd/*; do readlink $f; done"}})
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	count, fds, _ := strings.Cut(got, "\n")
+	if count != "0" || strings.Contains(fds, "nsdive-child") || strings.Contains(fds, "socket:") {
+		t.Errorf("printed %q, want no %s and neither the request nor the socket among the descriptors", got, marker)
+	}
+}
+
+func TestTheEntryNeedsItsRequest(t *testing.T) {
+	for _, env := range []string{"", marker + "=0:" + strings.Repeat("0", 32), marker + "=1:" + strings.Repeat("0", 32)} {
+		cmd := exec.Command("/proc/self/exe", ArgChild)
+		cmd.Env = append(os.Environ(), env)
+		out, err := cmd.CombinedOutput()
+		if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), "is internal to nsdive unshare") {
+			t.Errorf("with %q: %v, %q; want status 1 and that the entry is internal", env, err, out)
+		}
+	}
 }
