@@ -239,9 +239,11 @@ func TestUnshareShowsInTheSnapshot(t *testing.T) {
 
 func TestUnshareLeavesNoThreadOrDescriptor(t *testing.T) {
 	nstest.RequireRoot(t)
-	nstest.HammerWithoutLeaks(t, []nstest.Call{{Name: "unshare", Fn: func() error {
-		u, err := Unshare(UnshareOptions{Types: types(inspect.Net, inspect.UTS, inspect.Mnt, inspect.PID, inspect.Time),
-			Fork: true, Hostname: "nsdive-hammer", Args: []string{"hostname"}})
+	nstest.HammerWithoutLeaks(t, []nstest.Call{{Name: "unshare and persist", Fn: func() error {
+		path, _ := NetnsPath(netnsName("hammer"))
+		u, err := Unshare(UnshareOptions{Types: types(inspect.UTS, inspect.Mnt, inspect.PID, inspect.Time),
+			Fork: true, Hostname: "nsdive-hammer", Args: []string{"hostname"},
+			Persist: []PersistSpec{{Type: inspect.Net, Path: path}}})
 		if err != nil {
 			return err
 		}
@@ -252,7 +254,11 @@ func TestUnshareLeavesNoThreadOrDescriptor(t *testing.T) {
 		if string(out) != "nsdive-hammer\n" {
 			return fmt.Errorf("hostname %q", out)
 		}
-		return nil
+		release, err := Release(path)
+		if err != nil {
+			return err
+		}
+		return release.Run()
 	}}})
 	for _, link := range []string{"pid", "time"} {
 		own, _ := os.Readlink("/proc/self/ns/" + link)
