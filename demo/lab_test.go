@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/nsdive/nsdive/inspect"
 	"github.com/nsdive/nsdive/internal/nstest"
 	"github.com/nsdive/nsdive/internal/sandbox"
@@ -19,9 +21,15 @@ import (
 // nsdive-lab cgroup and processes with the lab's marker.
 var labOwner = sandbox.Owner{Name: CgroupParent, Marker: markerEnv + "=1"}
 
-// TestMain fails the run if the tests left a lab behind.
+// TestMain fails the run if the tests left a lab behind. It looks while
+// holding the lab tests' lock, so that a lab another test binary is
+// building at the same time (CI on a shared host) is not taken for one
+// left behind.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if lock, err := os.OpenFile(nstest.LabLock, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW, 0o600); err == nil {
+		unix.Flock(int(lock.Fd()), unix.LOCK_EX) // released when the binary exits
+	}
 	if left := leftovers(); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "the tests left behind:\n  %s\n", strings.Join(left, "\n  "))
 		code = 1
