@@ -86,6 +86,9 @@ func (m *Model) banner() string {
 func (m *Model) liveText() string {
 	st := m.c.styles
 	state := "live " + m.interval.String()
+	if m.pace > m.interval {
+		state = fmt.Sprintf("live %s (slowed from %s on this many processes)", m.pace.Round(100*time.Millisecond), m.interval)
+	}
 	if m.paused {
 		state = st.Warn.Render("paused")
 	}

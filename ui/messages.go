@@ -9,7 +9,8 @@ import (
 // scanDoneMsg carries a finished scan.
 type scanDoneMsg struct {
 	snap *inspect.Snapshot
-	took time.Duration
+	took time.Duration // wall time
+	cpu  time.Duration // the process's CPU time meanwhile
 	err  error
 }
 

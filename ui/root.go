@@ -35,6 +35,9 @@ type Model struct {
 	ctx      context.Context
 	scanOpts inspect.Options
 	interval time.Duration
+	// pace is the pause before the next rescan: the interval, or longer
+	// on a host so large that scans would take too much CPU (scan.go).
+	pace     time.Duration
 	paused   bool
 	scanning bool // a scan is running; no other starts
 	queued   bool // rescan-now was asked while one was running
@@ -234,7 +237,8 @@ func (m *Model) scanDone(msg scanDoneMsg) tea.Cmd {
 		return m.rescan()
 	}
 	m.tickGen++
-	return tickCmd(m.interval, m.tickGen)
+	m.pace = nextScanIn(m.interval, msg.took, msg.cpu)
+	return tickCmd(m.pace, m.tickGen)
 }
 
 // refreshPages tells every page of the stack that the world changed.

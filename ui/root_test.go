@@ -141,3 +141,30 @@ func TestScanErrorInStatusLine(t *testing.T) {
 		t.Errorf("the screen does not show the scan's error:\n%s", view)
 	}
 }
+
+// TestScansSlowDownOnLargeHosts checks that the pause after a scan is the
+// interval unless scans that costly, that often, would take more than
+// 1/scanShare of a core, and that the header says when it is longer.
+func TestScansSlowDownOnLargeHosts(t *testing.T) {
+	for _, tc := range []struct {
+		took, cpu, want time.Duration
+	}{
+		{10 * time.Millisecond, 15 * time.Millisecond, 2 * time.Second}, // 100 processes
+		{300 * time.Millisecond, 250 * time.Millisecond, 2 * time.Second},
+		{600 * time.Millisecond, 500 * time.Millisecond, 500*time.Millisecond*scanShare - 600*time.Millisecond}, // 10,000
+	} {
+		if got := nextScanIn(2*time.Second, tc.took, tc.cpu); got != tc.want {
+			t.Errorf("nextScanIn(2s, took %s, cpu %s) = %s, want %s", tc.took, tc.cpu, got, tc.want)
+		}
+	}
+	m := newModel(context.Background(), testCommon(), 2*time.Second, nil)
+	m.Init()
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 24})
+	m.Update(scanDoneMsg{snap: fixtureWorld(t).snap, took: 600 * time.Millisecond, cpu: 500 * time.Millisecond})
+	if m.pace <= m.interval {
+		t.Fatalf("pace %s after a 500 ms scan, want more than the interval", m.pace)
+	}
+	if head := ansi.Strip(m.headerView()); !strings.Contains(head, "live 3.4s (slowed from 2s") {
+		t.Errorf("the header does not say the rescans are slowed: %s", head)
+	}
+}
