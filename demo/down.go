@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nsdive/nsdive/actions"
+	"github.com/nsdive/nsdive/internal/sandbox"
 	"golang.org/x/sys/unix"
 )
 
@@ -125,10 +126,8 @@ func killProc(pid int) error {
 	if err := unix.Kill(pid, unix.SIGKILL); err != nil && !errors.Is(err, unix.ESRCH) {
 		return fmt.Errorf("kill %d: %w", pid, err)
 	}
-	for deadline := time.Now().Add(killTimeout); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if _, state, err := procStat(pid); err != nil || state == 'Z' {
-			return nil
-		}
+	if sandbox.Poll(killTimeout, func() bool { _, state, err := procStat(pid); return err != nil || state == 'Z' }) {
+		return nil
 	}
 	return fmt.Errorf("process %d still runs %s after SIGKILL", pid, killTimeout)
 }
@@ -156,19 +155,11 @@ func procStat(pid int) (uint64, byte, error) {
 // markedProcesses lists the live processes that carry the lab's marker:
 // those an Up killed half-way started but had not recorded yet.
 func markedProcesses() []int {
-	var pids []int
-	environs, _ := filepath.Glob("/proc/[0-9]*/environ")
-	for _, name := range environs {
-		env, err := os.ReadFile(name)
-		if err != nil || !slices.Contains(strings.Split(string(env), "\x00"), markerEnv+"=1") {
-			continue
-		}
-		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(name)))
-		if _, state, err := procStat(pid); err == nil && state != 'Z' {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+	marked := sandbox.Owner{Marker: markerEnv + "=1"}.Processes()
+	return slices.DeleteFunc(marked, func(pid int) bool {
+		_, state, err := procStat(pid)
+		return err != nil || state == 'Z'
+	})
 }
 
 // isMountPoint reports whether path is a mount point in this process's

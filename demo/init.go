@@ -7,13 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/nsdive/nsdive/internal/sandbox"
 	"golang.org/x/sys/unix"
 )
 
@@ -150,27 +150,19 @@ func unescape(s string) string {
 // holdUTS makes a uts namespace on a thread that then ends, and returns a
 // descriptor of it: the only thing that keeps it.
 func holdUTS() (int, error) {
-	type result struct {
-		fd  int
-		err error
-	}
-	done := make(chan result)
-	go func() {
-		// Never unlocked: the thread ends with the goroutine.
-		runtime.LockOSThread()
+	fd := -1
+	err := sandbox.OnThrowawayThread(func() error {
 		if err := unix.Unshare(unix.CLONE_NEWUTS); err != nil {
-			done <- result{-1, fmt.Errorf("unshare a uts namespace: %w", err)}
-			return
+			return fmt.Errorf("unshare a uts namespace: %w", err)
 		}
 		if err := unix.Sethostname([]byte(HeldHostname)); err != nil {
-			done <- result{-1, fmt.Errorf("set its hostname: %w", err)}
-			return
+			return fmt.Errorf("set its hostname: %w", err)
 		}
-		fd, err := unix.Open("/proc/thread-self/ns/uts", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		done <- result{fd, err}
-	}()
-	r := <-done
-	return r.fd, r.err
+		var err error
+		fd, err = unix.Open("/proc/thread-self/ns/uts", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		return err
+	})
+	return fd, err
 }
 
 // reap reaps the children it inherits until SIGTERM or SIGINT; as pid 1

@@ -2,9 +2,9 @@ package nstest
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
+	"github.com/nsdive/nsdive/internal/sandbox"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,30 +23,17 @@ func SocketHeldNetns(t testing.TB) (ID, int) {
 		sock int
 		err  error
 	}
-	done := make(chan result, 1)
-	var inThread func()
-	inThread = func() {
-		runtime.LockOSThread()
-		if unix.Gettid() == unix.Getpid() {
-			// The runtime never ends the main thread: keep it locked
-			// here, untouched, while another thread does the work.
-			go inThread()
-			return
-		}
-		// The thread is never unlocked: it ends with this goroutine,
-		// still in the new namespace.
-		var r result
-		if r.err = unix.Unshare(unix.CLONE_NEWNET); r.err != nil {
-			r.err = fmt.Errorf("unshare a net namespace: %w", r.err)
-			done <- r
-			return
+	var r result
+	err := sandbox.OnThrowawayThread(func() error {
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			return fmt.Errorf("unshare a net namespace: %w", err)
 		}
 		r.id = IDAt("/proc/thread-self/ns/net")
-		r.sock, r.err = unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-		done <- r
-	}
-	go inThread()
-	r := <-done
+		var err error
+		r.sock, err = unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		return err
+	})
+	r.err = err
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
