@@ -9,8 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"golang.org/x/sys/unix"
+	"time"
 
 	"github.com/nsdive/nsdive/inspect"
 	"github.com/nsdive/nsdive/internal/nstest"
@@ -21,16 +20,18 @@ import (
 // nsdive-lab cgroup and processes with the lab's marker.
 var labOwner = sandbox.Owner{Name: CgroupParent, Marker: markerEnv + "=1"}
 
-// TestMain fails the run if the tests left a lab behind. It looks while
-// holding the lab tests' lock, so that a lab another test binary is
-// building at the same time (CI on a shared host) is not taken for one
-// left behind.
+// TestMain fails the run if the tests left a lab behind. It looks under
+// the tests' lock: another package's tests may have a lab up meanwhile.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if lock, err := os.OpenFile(nstest.LabLock, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW, 0o600); err == nil {
-		unix.Flock(int(lock.Fd()), unix.LOCK_EX) // released when the binary exits
+	unlock, err := nstest.Lock(nstest.LabLock)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	if left := leftovers(); len(left) > 0 {
+	left := leftovers()
+	unlock()
+	if len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "the tests left behind:\n  %s\n", strings.Join(left, "\n  "))
 		code = 1
 	}
@@ -135,19 +136,29 @@ func serials(t *testing.T, ids []sandbox.ID) map[uint64]string {
 
 // checkGone fails the test if anything of the lab, or any of the
 // namespaces of serials (and so the System V objects in them), exists.
+// Another process's scan may hold a namespace by a descriptor for a
+// moment (a busy host), so a namespace must stay for 10 s to fail.
 func checkGone(t *testing.T, serials map[uint64]string) {
 	t.Helper()
 	if left := leftovers(); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
 	}
-	snap, err := inspect.Scan(context.Background(), inspect.Options{BindMounts: true, FDs: true, ForChildren: true, Hierarchy: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ns := range snap.Namespaces {
-		if name, ok := serials[ns.Serial]; ok {
-			t.Errorf("namespace %s of the lab still exists, held by %v", name, snap.HolderLabels(ns))
+	var still []string
+	sandbox.Poll(10*time.Second, func() bool {
+		snap, err := inspect.Scan(context.Background(), inspect.Options{BindMounts: true, FDs: true, ForChildren: true, Hierarchy: true})
+		if err != nil {
+			t.Fatal(err)
 		}
+		still = still[:0]
+		for _, ns := range snap.Namespaces {
+			if name, ok := serials[ns.Serial]; ok {
+				still = append(still, fmt.Sprintf("%s held by %v", name, snap.HolderLabels(ns)))
+			}
+		}
+		return len(still) == 0
+	})
+	if len(still) > 0 {
+		t.Errorf("namespaces of the lab still exist: %v", still)
 	}
 }
 

@@ -20,15 +20,26 @@ const LabLock = "/run/nsdive-lab-tests.lock"
 // that hold it, and releases it when the test ends.
 func Serialize(t testing.TB, path string) {
 	t.Helper()
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW, 0o600)
+	unlock, err := Lock(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(unlock)
+}
+
+// Lock takes an exclusive flock on path, waiting for whoever holds it,
+// and returns its release: for a TestMain that checks what the tests of
+// every binary might be building at that moment.
+func Lock(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return nil, err
+	}
 	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
 		f.Close()
-		t.Fatalf("lock %s: %v", path, err)
+		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	t.Cleanup(func() { f.Close() })
+	return func() { f.Close() }, nil
 }
 
 // UDPEchoEnv asks a test binary, through RunUDPEchoIfAsked, to be a UDP
