@@ -53,13 +53,13 @@ func newMountPage(c *common, mntns inspect.NamespaceID) *mountPage {
 // Title names the page.
 func (p *mountPage) Title() string { return "mnt " + p.mntns.String() }
 
-// Keys are the page's own keys.
+// Keys are the page's own keys; the arrows are in help with the other
+// movement keys.
 func (p *mountPage) Keys() []key.Binding {
-	k := p.c.keys
 	if p.focusLinks {
-		return []key.Binding{k.Up, k.Down, mountJumpKey, mountFocusKey, k.Back}
+		return []key.Binding{mountJumpKey, mountFocusKey, p.c.keys.Back}
 	}
-	return []key.Binding{k.Up, k.Down, mountTreeKey, mountFocusKey, k.Back}
+	return []key.Binding{mountFocusKey, mountTreeKey, p.c.keys.Back}
 }
 
 // SetSize gives the page its room.
@@ -250,6 +250,16 @@ func (p *mountPage) click(m tea.Mouse) {
 	}
 }
 
+// closeInside takes esc back from the links to the mounts, before esc
+// leaves the page.
+func (p *mountPage) closeInside() bool {
+	if !p.focusLinks {
+		return false
+	}
+	p.focusLinks = false
+	return true
+}
+
 // move moves the cursor of the list that has the focus.
 func (p *mountPage) move(delta int) {
 	if p.focusLinks {
@@ -278,17 +288,20 @@ func (p *mountPage) selectMount(id int) {
 	p.rebuild()
 }
 
-// layout splits the height between the mount list and the links below.
+// layout splits the height between the mount list and the links pane
+// below it (its title, the meaning of the chosen mount's propagation, the
+// links' header and the links). The split depends on the page's size and
+// the table's length only, so that the list keeps its height as the
+// cursor moves; the links get what the list leaves of its third.
 func (p *mountPage) layout() (listRows, linkRows int) {
-	// Around the lists: the title, the table's header, the links'
-	// title, the meaning of the mount's propagation, the links' header.
+	room := p.height - 2 // the title and the table's header
+	pane := min(max(room/3, 6), 12)
+	listRows = max(min(room-pane, len(p.rows)), 1)
 	meaning := 1
 	if m := p.current(); m != nil {
 		meaning = len(p.meaningLines(m))
 	}
-	room := p.height - 4 - meaning
-	linkRows = max(min(len(p.links), room/3), min(len(p.links), room-len(p.rows)), 1)
-	return max(min(room-linkRows, len(p.rows)), 1), linkRows
+	return listRows, max(room-listRows-2-meaning, 1)
 }
 
 func (p *mountPage) fitLists() {

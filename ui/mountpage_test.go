@@ -198,3 +198,25 @@ func TestMountPageClick(t *testing.T) {
 		t.Errorf("a click on the slave link: focus %v, link %v; want the slave in mnt %s", p.focusLinks, p.links[p.linkList.cursor].ref, slave)
 	}
 }
+
+// TestMountPageEscLeavesLinksFirst checks that esc with the links focused
+// goes back to the mounts, and only the next esc leaves the page.
+func TestMountPageEscLeavesLinksFirst(t *testing.T) {
+	w := propagationWorld(t)
+	host, _, _ := fixtureMountNS(t, w)
+	m := modelWith(testCommon(), w, func(c *common) page { return mountPageAt(t, c, host, sharedDir) })
+	screen(m, 120, 40)
+	m.Update(tea.KeyPressMsg{Code: tea.KeyTab})
+	if !m.top().(*mountPage).focusLinks {
+		t.Fatal("tab did not focus the links")
+	}
+	esc := tea.KeyPressMsg{Code: tea.KeyEscape}
+	m.Update(esc)
+	if p, ok := m.top().(*mountPage); !ok || p.focusLinks {
+		t.Fatalf("the first esc left %T (links focused: %v); want the mount page with the mounts focused", m.top(), ok && p.focusLinks)
+	}
+	m.Update(esc)
+	if _, ok := m.top().(*mountPage); ok {
+		t.Error("the second esc did not leave the mount page")
+	}
+}

@@ -160,8 +160,8 @@ func (p *mountPage) linksView() []string {
 	out := []string{st.PaneTitle.Render(title) + st.Dim.Render(strings.Repeat("─", max(p.width-lipgloss.Width(title), 0)))}
 	out = append(out, p.meaningLines(m)...)
 	if len(p.links) == 0 {
-		if m.Master != 0 {
-			out = append(out, st.Dim.Render(cut(fmt.Sprintf("group %d has no mount in the namespaces this scan could read", m.Master), p.width)))
+		for _, l := range strings.Split(lipgloss.NewStyle().Width(max(p.width, 20)).Render(noLinksHint(m)), "\n") {
+			out = append(out, st.Dim.Render(l))
 		}
 		return out
 	}
@@ -209,4 +209,16 @@ func (p *mountPage) linkWho(l mountLink) string {
 		return nsWho(p.snap, ns)
 	}
 	return "?"
+}
+
+// noLinksHint says why a mount exchanges no events with another, and how
+// to try propagation out.
+func noLinksHint(m *inspect.Mount) string {
+	switch {
+	case m.Master != 0:
+		return fmt.Sprintf("Group %d has no mount in the namespaces this scan could read (run as root for the full view).", m.Master)
+	case m.Shared != 0:
+		return fmt.Sprintf("No other mount is in group %d yet. Try: unshare -m --propagation unchanged makes a namespace whose copy of %s is a peer; --propagation slave makes one whose copy only receives.", m.Shared, m.MountPoint)
+	}
+	return fmt.Sprintf("No other mount shares its events. Try: mount --make-shared %s, then unshare -m --propagation unchanged: the new namespace's copy is its peer, and a mount under it in either shows in both.", m.MountPoint)
 }

@@ -41,10 +41,10 @@ func newProcessPage(c *common, k inspect.ProcessKey) *processPage {
 // Title names the page.
 func (p *processPage) Title() string { return fmt.Sprintf("pid %d", p.key.PID) }
 
-// Keys are the page's own keys.
+// Keys are the page's own keys; the arrows are in help with the other
+// movement keys.
 func (p *processPage) Keys() []key.Binding {
-	k := p.c.keys
-	return []key.Binding{k.Up, k.Down, processOpenKey, processMountKey, processParentKey, k.Back}
+	return []key.Binding{processOpenKey, processMountKey, processParentKey, p.c.keys.Back}
 }
 
 // SetSize gives the page its room.
