@@ -5,10 +5,14 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/nsdive/nsdive/actions"
+	"github.com/nsdive/nsdive/internal/child"
+	"github.com/nsdive/nsdive/internal/inside"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
@@ -113,31 +117,22 @@ func (b *builder) makeBridge() error {
 	return b.run(a, nil)
 }
 
-// makeContainer starts a container and, with nsdive's actions, sets its
-// hostname, wires it to the bridge and sets its view of PropDir.
+// makeContainer starts a container and, with nsdive's actions, gives it
+// its message queue, sets its hostname, wires it to the bridge and sets
+// its view of PropDir.
 func (b *builder) makeContainer(c Container) error {
-	attr := &syscall.SysProcAttr{
-		Cloneflags:                 containerFlags,
-		UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: c.UIDBase, Size: IDRange}},
-		GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: c.UIDBase, Size: IDRange}},
-		GidMappingsEnableSetgroups: true,
-		Credential:                 &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{}},
-	}
+	cgroup := cgroupDir(c.Name)
 	cgroupNote := ""
-	if dir := cgroupDir(c.Name); dir != "" {
-		fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return fmt.Errorf("open cgroup %s: %w", dir, err)
-		}
-		defer unix.Close(fd)
-		attr.UseCgroupFD, attr.CgroupFD = true, fd
-		cgroupNote = "echo $$ > " + dir + "/cgroup.procs; "
+	if cgroup != "" {
+		cgroupNote = "echo $$ > " + cgroup + "/cgroup.procs; "
 	}
-	mono := strconv.FormatInt(int64(c.Monotonic.Seconds()), 10)
-	command := fmt.Sprintf("sh -c '%sexec unshare --user --map-users=0:%d:%d --map-groups=0:%d:%d --mount --uts --ipc --net --cgroup --time --monotonic %s --pid --fork --mount-proc sh -c \"ipcmk -Q; exec sleep infinity\"' &",
-		cgroupNote, c.UIDBase, IDRange, c.UIDBase, IDRange, mono)
-	target, err := b.start(roleContainer, c.Name, []string{mono}, attr, command)
+	command := fmt.Sprintf("sh -c '%sexec unshare --user --map-users=0:%d:%d --map-groups=0:%d:%d --mount --propagation slave --uts --ipc --net --cgroup --time --monotonic %d --pid --fork --mount-proc sleep infinity' &",
+		cgroupNote, c.UIDBase, IDRange, c.UIDBase, IDRange, int64(c.Monotonic.Seconds()))
+	target, err := b.start(c.Name, command, func() (*os.Process, error) { return startContainer(c, cgroup) })
 	if err != nil {
+		return err
+	}
+	if err := b.run(makeQueue(target)); err != nil {
 		return err
 	}
 	if err := b.run(actions.SetHostname(target, c.Name)); err != nil {
@@ -147,6 +142,69 @@ func (b *builder) makeContainer(c Container) error {
 		return err
 	}
 	return b.run(actions.SetPropagation(target, PropDir, c.Propagation, false))
+}
+
+// startContainer starts a container: the re-executed nsdive of `nsdive
+// unshare` (internal/child) made in the new namespaces, staying as the
+// init of its pid namespace, its root mapped to c's unprivileged ids, in
+// the cgroup dir ("" for none), in a session of its own. It returns once
+// the init runs.
+func startContainer(c Container, cgroup string) (*os.Process, error) {
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, markerEnv+"=") })
+	p, err := child.Command(child.Config{
+		Flags:       containerFlags | unix.CLONE_NEWTIME,
+		Fork:        true,
+		Propagation: unix.MS_SLAVE,
+		MountProc:   "/proc",
+		Monotonic:   int64(c.Monotonic.Seconds()),
+		InitName:    c.Name,
+		Env:         append(env, markerEnv+"=1"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	attr := p.Cmd.SysProcAttr
+	attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: c.UIDBase, Size: IDRange}}
+	attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: c.UIDBase, Size: IDRange}}
+	attr.GidMappingsEnableSetgroups = true
+	attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, Groups: []uint32{}}
+	attr.AmbientCaps = nil
+	attr.Setsid = true
+	if cgroup != "" {
+		fd, err := unix.Open(cgroup, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, p.Finish(fmt.Errorf("open cgroup %s: %w", cgroup, err))
+		}
+		defer unix.Close(fd)
+		attr.UseCgroupFD, attr.CgroupFD = true, fd
+	}
+	if err := p.Cmd.Start(); err != nil {
+		return nil, p.Finish(fmt.Errorf("start %s: %w", c.Name, err))
+	}
+	if err := p.Finish(nil); err != nil {
+		_ = p.Cmd.Process.Kill()
+		_ = p.Cmd.Wait()
+		return nil, fmt.Errorf("start %s: %w", c.Name, err)
+	}
+	go p.Cmd.Wait()
+	return p.Cmd.Process, nil
+}
+
+// makeQueue returns the action that makes a System V message queue in
+// target's ipc namespace.
+func makeQueue(target actions.Target) (*actions.Action, error) {
+	path := fmt.Sprintf("/proc/%d/ns/ipc", target.PID)
+	return &actions.Action{Description: "a message queue in " + target.String(), Steps: []actions.Step{{
+		Command: fmt.Sprintf("nsenter -t %d -i ipcmk -Q", target.PID),
+		Do: func() error {
+			return inside.Run(path, unix.CLONE_NEWIPC, func() error {
+				if _, _, errno := unix.Syscall(unix.SYS_MSGGET, QueueKey, unix.IPC_CREAT|0o600, 0); errno != 0 {
+					return fmt.Errorf("make the message queue: %w", errno)
+				}
+				return nil
+			})
+		},
+	}}}, nil
 }
 
 // wire links the container to the bridge with a veth pair and routes

@@ -4,9 +4,10 @@
 // user's keys run, and taken down without a trace.
 //
 // The lab (Plan lists it as data): three containers, lab-web, lab-db and
-// lab-cache, each a re-executed nsdive that is pid 1 of its own pid
-// namespace and reaps children until SIGTERM, in eight namespaces of its
-// own (user with root mapped to an unprivileged range, mount, uts, ipc
+// lab-cache, each the re-executed nsdive of `nsdive unshare`
+// (internal/child) staying as pid 1 of its own pid namespace, which reaps
+// children until SIGTERM, in eight namespaces of its own (user with root
+// mapped to an unprivileged range, mount with every mount a slave, uts, ipc
 // with one System V message queue, net, pid with its own /proc, cgroup
 // under the nsdive-lab cgroup, time with a monotonic offset); the lab-net
 // network namespace (/run/netns/lab-net) with the bridge lab-br, a veth

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -28,10 +27,6 @@ const (
 
 // Roles of a lab process.
 const (
-	// roleContainer makes its time namespace, then execs roleInit.
-	roleContainer = "container"
-	// roleInit is a container's init: pid 1 of its pid namespace.
-	roleInit = "init"
 	// roleKeeper holds a uts namespace by a descriptor.
 	roleKeeper = "keeper"
 	// roleHold only waits to be killed: a network namespace's first
@@ -39,9 +34,9 @@ const (
 	roleHold = "hold"
 )
 
-// init becomes a lab process when this binary was started as one. It runs
-// on the main thread, the thread group leader, which a time namespace's
-// offsets file names and whose exec enters it.
+// init becomes a lab process when this binary was started as one: the
+// keeper, or a network namespace's first process. The containers are the
+// re-executed nsdive of nsdive unshare (internal/child).
 func init() {
 	if len(os.Args) < 3 || os.Args[1] != roleArg || os.Getenv(markerEnv) != "1" {
 		return
@@ -55,18 +50,6 @@ func init() {
 // become does the role's work; it returns only on failure.
 func become(role string, args []string, readyPipe *os.File) error {
 	switch role {
-	case roleContainer:
-		if len(args) != 1 {
-			return errors.New("want the monotonic offset")
-		}
-		return newTime(args[0])
-	case roleInit:
-		if err := setUpContainer(); err != nil {
-			return err
-		}
-		fmt.Fprintln(readyPipe, ready)
-		readyPipe.Close()
-		return reap()
 	case roleKeeper:
 		fd, err := holdUTS()
 		if err != nil {
@@ -82,50 +65,6 @@ func become(role string, args []string, readyPipe *os.File) error {
 		return reap()
 	}
 	return fmt.Errorf("unknown role %q", role)
-}
-
-// newTime makes a time namespace with the monotonic offset (seconds) and
-// execs the init into it.
-func newTime(monotonic string) error {
-	if err := unix.Unshare(unix.CLONE_NEWTIME); err != nil {
-		return fmt.Errorf("unshare the time namespace: %w", err)
-	}
-	offsets := "monotonic " + monotonic + " 0\n"
-	if err := os.WriteFile("/proc/self/timens_offsets", []byte(offsets), 0); err != nil {
-		return fmt.Errorf("set the monotonic offset: %w", err)
-	}
-	err := syscall.Exec("/proc/self/exe", []string{os.Args[0], roleArg, roleInit}, os.Environ())
-	return fmt.Errorf("exec the init: %w", err)
-}
-
-// setUpContainer makes the container's mounts private, but for PropDir,
-// whose propagation the lab sets from outside, mounts a proc of its pid
-// namespace and makes its message queue.
-func setUpContainer() error {
-	mountinfo, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		return err
-	}
-	for line := range strings.Lines(string(mountinfo)) {
-		fields := strings.Fields(line)
-		if len(fields) < 5 {
-			continue
-		}
-		point := unescape(fields[4])
-		if point == PropDir || strings.HasPrefix(point, PropDir+"/") {
-			continue
-		}
-		// A mount hidden by another one cannot be reached; it propagates
-		// nothing that shows.
-		_ = unix.Mount("none", point, "", unix.MS_PRIVATE, "")
-	}
-	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NOEXEC|unix.MS_NODEV, ""); err != nil {
-		return fmt.Errorf("mount proc: %w", err)
-	}
-	if _, _, errno := unix.Syscall(unix.SYS_MSGGET, QueueKey, unix.IPC_CREAT|0o600, 0); errno != 0 {
-		return fmt.Errorf("make the message queue: %w", errno)
-	}
-	return nil
 }
 
 // unescape undoes mountinfo's octal escapes (\040 for a space).

@@ -241,17 +241,19 @@ func (b *builder) makeNetns(name string) error {
 // startKeeper starts the keeper: in a mount namespace of its own, a peer
 // of the host's for PropDir, with a uts namespace held by a descriptor.
 func (b *builder) startKeeper() error {
-	_, err := b.start(roleKeeper, Keeper, nil, &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWNS},
-		"unshare --mount --propagation unchanged sh -c 'unshare --uts sh -c \"hostname "+HeldHostname+"; exec sleep infinity\" & sleep 1; exec 3</proc/$!/ns/uts; kill $!; exec sleep infinity' &")
+	_, err := b.start(Keeper, "unshare --mount --propagation unchanged sh -c 'unshare --uts sh -c \"hostname "+HeldHostname+"; exec sleep infinity\" & sleep 1; exec 3</proc/$!/ns/uts; kill $!; exec sleep infinity' &", func() (*os.Process, error) {
+		return startProcess(roleKeeper, Keeper, nil, &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWNS})
+	})
 	return err
 }
 
-// start starts a lab process that stays, recorded in the state.
-func (b *builder) start(role, name string, args []string, attr *syscall.SysProcAttr, command string) (actions.Target, error) {
+// start prints command and starts a lab process that stays, recorded in
+// the state.
+func (b *builder) start(name, command string, start func() (*os.Process, error)) (actions.Target, error) {
 	if b.opts.Log != nil {
 		fmt.Fprintf(b.opts.Log, "# %s\n", command)
 	}
-	p, err := startProcess(role, name, args, attr)
+	p, err := start()
 	if err != nil {
 		return actions.Target{}, err
 	}
