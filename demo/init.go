@@ -38,17 +38,17 @@ const (
 // keeper, or a network namespace's first process. The containers are the
 // re-executed nsdive of nsdive unshare (internal/child).
 func init() {
-	if len(os.Args) < 3 || os.Args[1] != roleArg || os.Getenv(markerEnv) != "1" {
+	if len(os.Args) != 3 || os.Args[1] != roleArg || os.Getenv(markerEnv) != "1" {
 		return
 	}
 	ready := os.NewFile(3, "ready")
-	err := become(os.Args[2], os.Args[3:], ready)
+	err := become(os.Args[2], ready)
 	fmt.Fprintf(ready, "%s: %v\n", os.Args[0], err)
 	os.Exit(1)
 }
 
 // become does the role's work; it returns only on failure.
-func become(role string, args []string, readyPipe *os.File) error {
+func become(role string, readyPipe *os.File) error {
 	switch role {
 	case roleKeeper:
 		fd, err := holdUTS()
@@ -129,7 +129,7 @@ const readyTimeout = 20 * time.Second
 // command name), in the namespaces attr makes, in a session of its own,
 // and waits until it says it is ready. A process that fails is killed.
 // Its exit is reaped in the background while this process runs.
-func startProcess(role, name string, args []string, attr *syscall.SysProcAttr) (*os.Process, error) {
+func startProcess(role, name string, attr *syscall.SysProcAttr) (*os.Process, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
@@ -139,7 +139,7 @@ func startProcess(role, name string, args []string, attr *syscall.SysProcAttr) (
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, markerEnv+"=") })
 	cmd := &exec.Cmd{
 		Path:        "/proc/self/exe",
-		Args:        append([]string{name, roleArg, role}, args...),
+		Args:        []string{name, roleArg, role},
 		Env:         append(env, markerEnv+"=1"),
 		ExtraFiles:  []*os.File{w},
 		SysProcAttr: attr,

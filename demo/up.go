@@ -204,7 +204,7 @@ func mountStep(command, source, target, fstype string, flags uintptr) actions.St
 // specs and ends the process, which leaves the namespaces held by their
 // files only.
 func (b *builder) hold(name string, flags uintptr, specs []actions.PersistSpec) error {
-	p, err := startProcess(roleHold, name, nil, &syscall.SysProcAttr{Cloneflags: flags})
+	p, err := startProcess(roleHold, name, &syscall.SysProcAttr{Cloneflags: flags})
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (b *builder) makeNetns(name string) error {
 // of the host's for PropDir, with a uts namespace held by a descriptor.
 func (b *builder) startKeeper() error {
 	_, err := b.start(Keeper, "unshare --mount --propagation unchanged sh -c 'unshare --uts sh -c \"hostname "+HeldHostname+"; exec sleep infinity\" & sleep 1; exec 3</proc/$!/ns/uts; kill $!; exec sleep infinity' &", func() (*os.Process, error) {
-		return startProcess(roleKeeper, Keeper, nil, &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWNS})
+		return startProcess(roleKeeper, Keeper, &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWNS})
 	})
 	return err
 }
