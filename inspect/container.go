@@ -19,9 +19,9 @@ type containerMatch struct {
 
 // containerFromCgroup guesses the container a process belongs to from its
 // cgroup path, or returns nil. It knows the paths that docker, containerd
-// (nerdctl, cri), kubernetes, podman, lxc/lxd and systemd-nspawn create
-// with either cgroup driver; a container id is only believed under a
-// prefix one of them uses, never for any 64-hex name.
+// (nerdctl, cri), kubernetes, podman, lxc/lxd, systemd-nspawn and nsdive
+// demo create with either cgroup driver; a container id is only believed
+// under a prefix one of them uses, never for any 64-hex name.
 func containerFromCgroup(path string) *Container {
 	m, ok := matchContainer(path)
 	if !ok {
@@ -142,6 +142,11 @@ func matchComponent(comp, parent string, depth int, pod string) (containerMatch,
 	}
 	if parent == "lxc" || parent == "lxc.payload" {
 		return containerMatch{engine: "lxc", id: comp}, true
+	}
+	// nsdive demo's lab puts each of its containers in
+	// /nsdive-lab/<name>, so that they are named as containers are.
+	if depth == 1 && parent == "nsdive-lab" {
+		return containerMatch{engine: "nsdive-lab", id: comp}, true
 	}
 	if name, ok := strings.CutPrefix(comp, "systemd-nspawn@"); ok {
 		if name, ok = strings.CutSuffix(name, ".service"); ok && name != "" {

@@ -64,6 +64,10 @@ func TestContainerFromCgroup(t *testing.T) {
 		{"podman conmon", "/machine.slice/libpod-conmon-" + id + ".scope", nil},
 		// lxc and lxd
 		{"lxc 2", "/lxc/web", &containerMatch{engine: "lxc", id: "web"}},
+		// nsdive demo's lab
+		{"nsdive lab", "/nsdive-lab/lab-web", &containerMatch{engine: "nsdive-lab", id: "lab-web"}},
+		{"nsdive lab parent", "/nsdive-lab", nil},
+		{"nsdive-lab below the root", "/user.slice/nsdive-lab/lab-web", nil},
 		{"lxc 3", "/lxc.payload/web", &containerMatch{engine: "lxc", id: "web"}},
 		{"lxc 4", "/lxc.payload.web", &containerMatch{engine: "lxc", id: "web"}},
 		{"lxc systemd inside", "/lxc.payload.web/system.slice/nginx.service", &containerMatch{engine: "lxc", id: "web"}},

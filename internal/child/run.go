@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,6 +235,10 @@ func execInit(s spec, env string, conn *os.File) int {
 // SIGTERM or SIGINT. Being pid 1 of a pid namespace, it gets only the
 // signals it handles. Closing conn tells the parent it handles them.
 func reap(conn *os.File) int {
+	// Its command name is "exe", from /proc/self/exe; ps, lsns and the
+	// explorer show its own name instead (lab-web). Only a name too long
+	// for comm could fail, and that is cosmetic.
+	os.WriteFile("/proc/self/comm", []byte(filepath.Base(os.Args[0])), 0)
 	signals := make(chan os.Signal, 16)
 	signal.Notify(signals, unix.SIGTERM, unix.SIGINT, unix.SIGCHLD)
 	conn.Close()
