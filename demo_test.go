@@ -10,6 +10,7 @@ import (
 
 	"github.com/nsdive/nsdive/demo"
 	"github.com/nsdive/nsdive/internal/nstest"
+	"golang.org/x/sys/unix"
 )
 
 // labPID returns the pid of a lab container from nsdive demo status.
@@ -90,5 +91,39 @@ func TestDemoNotRoot(t *testing.T) {
 	}
 	if _, err := os.Lstat(demo.StateFile); err == nil {
 		t.Error("nsdive demo up as nobody made a state file")
+	}
+}
+
+// TestDemoExplorer runs nsdive demo in a pty: the lab is up while the
+// explorer runs, and q or SIGINT ends both, the lab taken down.
+func TestDemoExplorer(t *testing.T) {
+	nstest.RequireRoot(t)
+	nstest.Serialize(t, nstest.LabLock)
+	if _, err := os.Lstat(demo.StateFile); err == nil {
+		t.Fatalf("a lab is up (%s): run nsdive demo down first", demo.StateFile)
+	}
+	t.Cleanup(func() { runNsdive(t, "demo", "down", "-q") })
+	for _, tc := range []struct {
+		name string
+		end  func(r *explorerRun)
+	}{
+		{"q", func(r *explorerRun) { r.ptmx.WriteString("q") }},
+		{"SIGINT", func(r *explorerRun) { r.cmd.Process.Signal(unix.SIGINT) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := startExplorer(t, "demo", "-q")
+			r.waitText(t, "namespaces")
+			if stdout, _, code := runNsdive(t, "demo", "status"); code != 0 {
+				t.Errorf("nsdive demo status while the explorer runs: exit %d\n%s", code, stdout)
+			}
+			tc.end(r)
+			if code := r.wait(t); code != 0 {
+				t.Errorf("exit status %d, want 0", code)
+			}
+			r.checkRestored(t)
+			if _, err := os.Lstat(demo.StateFile); err == nil {
+				t.Errorf("the lab is still up after the explorer ended")
+			}
+		})
 	}
 }
