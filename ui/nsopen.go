@@ -7,12 +7,15 @@ import (
 )
 
 // openNamespace returns the command that opens the page of a namespace
-// chosen on another page: the mount page for a mount namespace, else a
-// browser on the namespace's tab with it selected and its detail shown
-// (esc comes back).
+// chosen on another page: the mount page for a mount namespace, the
+// network page on a network namespace, else a browser on the namespace's
+// tab with it selected and its detail shown (esc comes back).
 func openNamespace(c *common, ns *inspect.Namespace) tea.Cmd {
-	if ns.Type == inspect.Mnt {
+	switch ns.Type {
+	case inspect.Mnt:
 		return openCmd(newMountPage(c, ns.ID))
+	case inspect.Net:
+		return openCmd(newNetPage(c, ns.ID))
 	}
 	return openCmd(newBrowserAt(c, ns))
 }

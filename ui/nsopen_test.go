@@ -45,23 +45,30 @@ func TestBrowserKeysOpenProcessAndMounts(t *testing.T) {
 	}
 }
 
-// TestProcessPageEnterOpensBrowserOnNamespace checks that enter on a
-// namespace other than a mount namespace opens the browser on it.
+// TestProcessPageEnterOpensBrowserOnNamespace checks that enter on a uts
+// namespace opens the browser on it, and on a net namespace the network
+// page focused on it.
 func TestProcessPageEnterOpensBrowserOnNamespace(t *testing.T) {
 	w := propagationWorld(t)
 	web := webProcess(t, w)
 	c := testCommon()
 	c.world = w
 	p := newProcessPage(c, web.Key())
-	for p.links[p.list.cursor] != inspect.LinkNet {
-		p.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+	enterOn := func(l inspect.Link) page {
+		for p.list.cursor = 0; p.links[p.list.cursor] != l; {
+			p.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+		}
+		return opened(t, "enter on "+l.Name(), p.Update(tea.KeyPressMsg{Code: tea.KeyEnter}))
 	}
-	b, ok := opened(t, "enter on net", p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})).(*browser)
+	b, ok := enterOn(inspect.LinkUTS).(*browser)
 	if !ok {
-		t.Fatal("enter on the net row did not open a browser")
+		t.Fatal("enter on the uts row did not open a browser")
 	}
 	b.SetSize(120, 30)
-	if got := b.selected(); got == nil || got.ID != web.Namespaces[inspect.LinkNet] {
-		t.Errorf("the browser selected %v, want net %s", got, web.Namespaces[inspect.LinkNet])
+	if got := b.selected(); got == nil || got.ID != web.Namespaces[inspect.LinkUTS] {
+		t.Errorf("the browser selected %v, want uts %s", got, web.Namespaces[inspect.LinkUTS])
+	}
+	if np, ok := enterOn(inspect.LinkNet).(*netPage); !ok || np.sel.ns != web.Namespaces[inspect.LinkNet] {
+		t.Errorf("enter on the net row opened %T, want the network page on net %s", np, web.Namespaces[inspect.LinkNet])
 	}
 }
