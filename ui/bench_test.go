@@ -92,8 +92,9 @@ func benchModel(snap *inspect.Snapshot) *Model {
 	return m
 }
 
-// keyScript is a person's use of the main screen, cycled: moving down and
-// up the list, changing tabs, opening the selection and going back, and
+// keyScript is a person's use of the explorer, cycled: moving down and
+// up the list, changing tabs, opening the selection and going back, the
+// selection's process, mount and network pages (p, m, n), and
 // typing a filter (an inode's first digits, digits being bound to nothing
 // where no filter is open) then clearing it.
 func keyScript() []tea.KeyPressMsg {
@@ -112,6 +113,11 @@ func keyScript() []tea.KeyPressMsg {
 	add(enter, 1)
 	add(down, 3)
 	add(esc, 1)
+	for _, page := range "pmn" { // the process, mount and network pages
+		add(tea.KeyPressMsg{Code: page, Text: string(page)}, 1)
+		add(down, 3)
+		add(esc, 1)
+	}
 	add(tab, 1)
 	add(tea.KeyPressMsg{Code: '/', Text: "/"}, 1)
 	for _, r := range "4026532" {
