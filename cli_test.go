@@ -33,29 +33,11 @@ func TestHugeArgumentIsQuotedShort(t *testing.T) {
 	}
 }
 
-// startZombie leaves a child of a sleep unreaped: sh starts `sleep 0` in
-// the background and execs `sleep 1000`, which never waits for it. It
-// returns the zombie's pid.
-//
-// Equivalent to: sh -c 'sleep 0 & exec sleep 1000'
-func startZombie(t *testing.T) int {
-	t.Helper()
-	parent := nstest.Start(t, "sh", "-c", "sleep 0 & exec sleep 1000")
-	var zombie int
-	parent.WaitUntil(t, "an unreaped child", func() bool {
-		zombie = childOf(parent.PID())
-		stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", zombie))
-		_, rest, _ := strings.Cut(string(stat), ") ")
-		return zombie != 0 && strings.HasPrefix(rest, "Z") && nstest.Comm(parent.PID()) == "sleep"
-	})
-	return zombie
-}
-
 // TestMountsOfZombie checks that mounts -p of a zombie says it has
 // exited, where it used to blame missing capabilities.
 func TestMountsOfZombie(t *testing.T) {
 	nstest.RequireRoot(t)
-	zombie := startZombie(t)
+	zombie := nstest.StartZombie(t)
 	stdout, stderr, code := runNsdive(t, "mounts", "-p", strconv.Itoa(zombie))
 	if code != 1 || len(stdout) != 0 || !strings.Contains(string(stderr), "zombie") || strings.Contains(string(stderr), "capabilit") {
 		t.Errorf("mounts -p ZOMBIE: exit %d, stderr %q; want exit 1 saying it is a zombie", code, stderr)

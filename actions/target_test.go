@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/nsdive/nsdive/inspect"
@@ -56,7 +55,7 @@ func TestTargetErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	gone.Kill(t)
-	zombie := startZombie(t)
+	zombie := nstest.StartZombie(t)
 
 	noSuch := nstest.NoSuchPID(t)
 	for _, tc := range []struct {
@@ -93,24 +92,6 @@ func TestTargetErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// startZombie returns the pid of a process that has exited and that its
-// parent, a sleep, never reaps.
-//
-// Equivalent to: sh -c 'sleep 0 & echo $! >FILE; exec sleep 1000'
-func startZombie(t *testing.T) int {
-	t.Helper()
-	file := filepath.Join(t.TempDir(), "pid")
-	p := nstest.Start(t, "sh", "-c", `sleep 0 & echo $! >`+file+`; exec sleep 1000`)
-	var pid int
-	p.WaitUntil(t, "has a zombie child", func() bool {
-		data, _ := os.ReadFile(file)
-		pid, _ = strconv.Atoi(strings.TrimSpace(string(data)))
-		_, state, err := inspect.ReadKey("", pid)
-		return pid > 0 && err == nil && state == 'Z'
-	})
-	return pid
 }
 
 func TestFindContainer(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -198,3 +199,24 @@ func CheckUnmounted(t testing.TB, path string) {
 // behind: network namespaces and mounts named with Name, and processes
 // carrying Marker.
 func Leftovers() []string { return owner.Leftovers() }
+
+// StartZombie returns the pid of a process that has exited and that its
+// parent, this test binary, leaves unreaped until the test ends. (A
+// shell's background child, `sh -c 'sleep 0 & exec sleep 1000'`, was
+// sometimes reaped by the shell before its exec on a busy host.)
+func StartZombie(t testing.TB) int {
+	t.Helper()
+	pid, err := syscall.ForkExec("/bin/true", []string{"true"}, &syscall.ProcAttr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Wait4(pid, nil, 0, nil) })
+	if !Poll(func() bool {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		_, rest, _ := strings.Cut(string(stat), ") ")
+		return err == nil && strings.HasPrefix(rest, "Z")
+	}) {
+		t.Fatalf("pid %d did not become a zombie", pid)
+	}
+	return pid
+}
