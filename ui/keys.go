@@ -3,9 +3,8 @@ package ui
 import "charm.land/bubbles/v2/key"
 
 // keyMap holds the explorer's global keys, the one place they are bound;
-// pages add local keys of their own and list them for help. Letters the
-// actions issue will bind on a selection (e for enter, u for unshare, v for
-// veth, P for persist, H for hostname) are left free here.
+// pages add local keys of their own and list them for help. The action
+// keys act on the selection of the page on top (actionmenu.go).
 type keyMap struct {
 	Up, Down, Left, Right key.Binding
 	PageUp, PageDown      key.Binding
@@ -17,6 +16,11 @@ type keyMap struct {
 	Explain               key.Binding
 	Pause, Rescan         key.Binding
 	Help, Quit            key.Binding
+
+	Enter, EnterCmd   key.Binding
+	Veth, DelVeth     key.Binding
+	Persist, Hostname key.Binding
+	Propagation, Log  key.Binding
 }
 
 // defaultKeyMap returns the explorer's keys.
@@ -43,6 +47,15 @@ func defaultKeyMap() keyMap {
 		Rescan:   key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r", "rescan")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Enter:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter a shell")),
+		EnterCmd:    key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "enter with a command")),
+		Veth:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "veth to another netns")),
+		DelVeth:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete a veth")),
+		Persist:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "persist/release")),
+		Hostname:    key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "set hostname")),
+		Propagation: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "mount propagation")),
+		Log:         key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "action log")),
 	}
 }
 
@@ -54,4 +67,10 @@ func (k keyMap) global() []key.Binding {
 // movement returns the keys that move a selection, for the help screen.
 func (k keyMap) movement() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Open}
+}
+
+// actions returns the keys that act on the selection, for the help
+// screen; the log's key is listed with them.
+func (k keyMap) actions() []key.Binding {
+	return []key.Binding{k.Enter, k.EnterCmd, k.Veth, k.DelVeth, k.Persist, k.Hostname, k.Propagation}
 }

@@ -48,6 +48,9 @@ type Model struct {
 	statusErr bool
 	help      help.Model
 	showHelp  bool
+
+	flow *actionFlow // the action being asked for or run; nil for none
+	log  []logEntry  // the actions run, for the log page
 }
 
 // newModel returns a root model over a live host (w nil: the first scan
@@ -82,6 +85,9 @@ func (m *Model) Init() tea.Cmd {
 // Update handles a message: global keys and scans here, the rest by the
 // page on top.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.actionMsg(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -262,9 +268,12 @@ func (m *Model) View() tea.View {
 	if m.width > 0 && m.height > 0 {
 		header, footer := m.headerView(), m.footerView()
 		room := max(m.height-lipgloss.Height(header)-lipgloss.Height(footer), 0)
-		if m.showHelp {
+		switch {
+		case m.flow != nil:
+			body = m.flowView(room)
+		case m.showHelp:
 			body = m.helpView(room)
-		} else {
+		default:
 			body = m.top().View()
 		}
 		lines := []string{header}
@@ -318,7 +327,7 @@ func (m *Model) footerView() string {
 
 // helpView lists every key: the page's own, movement, and the global ones.
 func (m *Model) helpView(height int) string {
-	groups := [][]key.Binding{m.top().Keys(), m.c.keys.movement(), m.c.keys.global()}
+	groups := [][]key.Binding{m.top().Keys(), m.c.keys.movement(), m.c.keys.global(), append(m.c.keys.actions(), m.c.keys.Log)}
 	title := m.c.styles.PaneTitle.Render("Keys on " + m.top().Title())
 	return lipgloss.NewStyle().MaxHeight(height).Render(
 		lipgloss.JoinVertical(lipgloss.Left, title, "", m.help.FullHelpView(groups)))
