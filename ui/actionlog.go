@@ -57,9 +57,10 @@ func (p *logPage) Update(msg tea.Msg) tea.Cmd {
 
 // View draws the last lines of the log that fit, scrolled back.
 func (p *logPage) View() string {
+	head := p.c.styles.PaneTitle.Render("Actions run in this session, the last at the bottom")
 	lines := logLines(p.c.styles, *p.log)
-	room := max(p.height, 1)
+	room := max(p.height-2, 1)
 	p.back = min(p.back, max(len(lines)-room, 0))
 	end := len(lines) - p.back
-	return strings.Join(lines[max(end-room, 0):end], "\n")
+	return head + "\n\n" + strings.Join(lines[max(end-room, 0):end], "\n")
 }
