@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/nsdive/nsdive/actions"
+	"github.com/nsdive/nsdive/inspect"
 )
 
 // prepared is an action ready for its confirmation: what it does, its
@@ -38,6 +39,9 @@ type actionFlow struct {
 	build func(f *form) func() (*prepared, error)
 	ready *prepared // set once prepared: the confirmation shows
 	busy  string    // what runs now, "" when waiting for a key
+	// show is the network namespace the network page shows once the
+	// action is done (a new veth), zero for none.
+	show inspect.NamespaceID
 }
 
 // actionReadyMsg carries a prepared action or why it could not be.
@@ -48,7 +52,10 @@ type actionReadyMsg struct {
 }
 
 // actionDoneMsg says an action ran, with its log entry.
-type actionDoneMsg struct{ entry logEntry }
+type actionDoneMsg struct {
+	entry logEntry
+	show  inspect.NamespaceID // actionFlow.show
+}
 
 // logEntry is one action in the log: what, its commands, how it ended.
 type logEntry struct {
@@ -89,10 +96,14 @@ func (m *Model) actionMsg(msg tea.Msg) (tea.Cmd, bool) {
 			m.status, m.statusErr = "done: "+msg.entry.desc+" (L shows the log)", false
 		}
 		m.resize()
+		var cmds []tea.Cmd
 		if m.live() {
-			return m.rescan(), true
+			cmds = append(cmds, m.rescan())
 		}
-		return nil, true
+		if _, onNet := m.top().(*netPage); msg.entry.err == nil && !msg.show.IsZero() && !onNet {
+			cmds = append(cmds, openCmd(newNetPage(m.c, msg.show)))
+		}
+		return tea.Batch(cmds...), true
 	case tea.KeyPressMsg:
 		if m.flow != nil {
 			if msg.String() == "ctrl+c" {
@@ -164,7 +175,7 @@ func (m *Model) prepareFlow() tea.Cmd {
 // runFlow runs the confirmed action: off the UI goroutine, or on the
 // terminal with the explorer suspended.
 func (m *Model) runFlow() tea.Cmd {
-	p := m.flow.ready
+	p, show := m.flow.ready, m.flow.show
 	m.flow.busy = "running " + p.desc + "…"
 	entry := logEntry{at: m.now(), desc: p.desc, commands: p.commands}
 	if p.exec != nil {
@@ -173,13 +184,13 @@ func (m *Model) runFlow() tea.Cmd {
 				err = p.finish(err)
 			}
 			entry.err = err
-			return actionDoneMsg{entry: entry}
+			return actionDoneMsg{entry: entry, show: show}
 		})
 	}
 	act := p.action
 	return func() tea.Msg {
 		entry.err = act.Run()
-		return actionDoneMsg{entry: entry}
+		return actionDoneMsg{entry: entry, show: show}
 	}
 }
 

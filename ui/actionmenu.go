@@ -19,6 +19,7 @@ type selection struct {
 	proc  *inspect.Process   // the process chosen, nil for none
 	mount *inspect.Mount     // the mount chosen, on the mount page
 	mntns *inspect.Namespace // the mount page's namespace
+	iface *inspect.Interface // the interface chosen, on the network page
 }
 
 // selector is a page with a selection the action keys act on.

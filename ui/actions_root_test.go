@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,8 +41,9 @@ func liveHostModel(t *testing.T) *Model {
 }
 
 // confirm checks that the confirmation shows each of want, runs the
-// action with y, and fails the test with the log's error when it failed.
-func confirm(t *testing.T, m *Model, want ...string) {
+// action with y, and fails the test with the log's error when it failed;
+// it returns the commands the model asked for after the run.
+func confirm(t *testing.T, m *Model, want ...string) tea.Cmd {
 	t.Helper()
 	s := frame(m)
 	for _, w := range want {
@@ -53,7 +55,7 @@ func confirm(t *testing.T, m *Model, want ...string) {
 	if run == nil {
 		t.Fatalf("y ran nothing; screen:\n%s", s)
 	}
-	m.Update(run())
+	_, after := m.Update(run())
 	if m.flow != nil || len(m.log) == 0 {
 		t.Fatalf("after the run: flow %v, log %v", m.flow, m.log)
 	}
@@ -61,6 +63,26 @@ func confirm(t *testing.T, m *Model, want ...string) {
 		t.Fatalf("%s: %v", last.desc, last.err)
 	}
 	scanNow(t, m)
+	return after
+}
+
+// openPages gives the model the pages that cmd (a batch) asks to open.
+func openPages(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			if c != nil {
+				if o, ok := c().(openMsg); ok {
+					m.Update(o)
+				}
+			}
+		}
+	case openMsg:
+		m.Update(msg)
+	}
 }
 
 // nsID is the namespace of an nstest ID.
@@ -133,7 +155,8 @@ func TestHostnameFromExplorer(t *testing.T) {
 }
 
 // TestVethFromExplorer links two test network namespaces with v, sees
-// the link after the rescan, and deletes it with x.
+// the link after the rescan on the network page, and deletes it there
+// with x.
 func TestVethFromExplorer(t *testing.T) {
 	nstest.RequireRoot(t)
 	nameA, nameB := nstest.Name+"-uva", nstest.Name+"-uvb"
@@ -148,7 +171,7 @@ func TestVethFromExplorer(t *testing.T) {
 		keys(m, "right")
 	}
 	deliver(t, m, keys(m, "tab", "10.201.0.1/24", "tab", "10.201.0.2/24", "enter"))
-	confirm(t, m, "ip -n "+nameA+" link add ", "peer name ", "netns "+nameB,
+	after := confirm(t, m, "ip -n "+nameA+" link add ", "peer name ", "netns "+nameB,
 		"addr add 10.201.0.1/24", "ip -n "+nameB+" addr add 10.201.0.2/24")
 	veth := vethOf(t, m, a)
 	if veth == nil || veth.Peer == nil || !strings.Contains(strings.Join(veth.Addrs, " "), "10.201.0.1/24") {
@@ -158,7 +181,12 @@ func TestVethFromExplorer(t *testing.T) {
 		t.Fatalf("after the rescan, %s has no veth", nameB)
 	}
 
-	choose(t, m, a)
+	// The network page opens on the new link, shown by the rescan.
+	openPages(m, after)
+	scanNow(t, m)
+	if _, ok := m.top().(*netPage); !ok || !strings.Contains(frame(m), veth.Name) {
+		t.Fatalf("after v, no network page showing %s; screen:\n%s", veth.Name, frame(m))
+	}
 	deliver(t, m, keys(m, "x", "enter"))
 	confirm(t, m, "ip -n "+nameA+" link del "+veth.Name)
 	if v := vethOf(t, m, a); v != nil {
@@ -182,4 +210,34 @@ func vethOf(t *testing.T, m *Model, id inspect.NamespaceID) *inspect.Interface {
 		}
 	}
 	return nil
+}
+
+// TestPropagationFromExplorer makes the root mount of a test mount
+// namespace shared with o on its mount page.
+func TestPropagationFromExplorer(t *testing.T) {
+	nstest.RequireRoot(t)
+	pid := startIn(t, "--mount", "mnt")
+	m := liveHostModel(t)
+	choose(t, m, nsID(nstest.IDOf(pid, "mnt")))
+	deliver(t, m, keys(m, "m"))
+	mp, ok := m.top().(*mountPage)
+	if !ok || mp.current() == nil || mp.current().MountPoint != "/" {
+		t.Fatalf("m did not open the mount page on /; screen:\n%s", frame(m))
+	}
+	id := strconv.Itoa(mp.current().ID)
+	keys(m, "o")
+	if s := frame(m); !strings.Contains(s, "propagation of / in mnt") || !strings.Contains(s, "‹ private ›") {
+		t.Fatalf("o: no propagation form for /; screen:\n%s", s)
+	}
+	deliver(t, m, keys(m, "right", "enter"))
+	confirm(t, m, fmt.Sprintf("nsenter -t %d -m mount --make-shared /", pid))
+	info, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(info)) {
+		if f := strings.Fields(line); len(f) > 6 && f[0] == id && !strings.Contains(line, " shared:") {
+			t.Errorf("/ in the test mount namespace is not shared: %s", line)
+		}
+	}
 }

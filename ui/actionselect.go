@@ -37,3 +37,13 @@ func (p *mountPage) selection() selection {
 	}
 	return selection{ns: p.ns, mntns: p.ns, mount: m}
 }
+
+// selection is the network page's: the namespace under the cursor, and
+// on a link the near end's namespace and interface.
+func (p *netPage) selection() selection {
+	if p.topo == nil || p.cursor >= len(p.topo.rows) {
+		return selection{}
+	}
+	r := p.topo.rows[p.cursor]
+	return selection{ns: r.ns, iface: r.ifc}
+}

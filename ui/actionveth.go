@@ -90,7 +90,7 @@ func vethFlow(snap *inspect.Snapshot, sel selection) (*actionFlow, string) {
 		return nil, "no other network namespace to link " + nsName(ns) + " to"
 	}
 	title := "veth from " + label
-	f := &actionFlow{title: title, form: newForm(title,
+	f := &actionFlow{title: title, show: ns.ID, form: newForm(title,
 		choice("Other end", others, "←/→ to choose"),
 		textIn("Address here", "", "CIDR, e.g. 10.0.0.1/24, or empty"),
 		textIn("Address there", "", "CIDR, or empty"),
@@ -144,9 +144,13 @@ func delVethFlow(snap *inspect.Snapshot, sel selection) (*actionFlow, string) {
 		return nil, "no process or file holds " + nsName(ns) + " to reach it through"
 	}
 	var opts []option
+	pick := 0
 	if ns.Details.Net != nil {
 		for _, i := range ns.Details.Net.Interfaces {
 			if i.Kind == "veth" {
+				if sel.iface != nil && sel.iface.Name == i.Name {
+					pick = len(opts)
+				}
 				opts = append(opts, option{i.Name + " " + strings.Join(i.Addrs, " "), i.Name})
 			}
 		}
@@ -155,7 +159,9 @@ func delVethFlow(snap *inspect.Snapshot, sel selection) (*actionFlow, string) {
 		return nil, "no veth in " + label + " to delete"
 	}
 	title := "delete a veth in " + label
-	f := &actionFlow{title: title, form: newForm(title, choice("Interface", opts, "←/→ to choose; its peer goes too"))}
+	in := choice("Interface", opts, "←/→ to choose; its peer goes too")
+	in.pick = pick
+	f := &actionFlow{title: title, form: newForm(title, in)}
 	f.build = func(fm *form) func() (*prepared, error) {
 		name := fm.chosen(0)
 		return func() (*prepared, error) {
