@@ -47,3 +47,30 @@ func TestExplorerEntersNetns(t *testing.T) {
 	}
 	r.checkRestored(t)
 }
+
+// TestExplorerUnshares runs a command in a new uts namespace with u: the
+// form's --uts and --hostname, the confirmation's unshare line, the
+// explorer suspended and back, and the command's output in a file.
+func TestExplorerUnshares(t *testing.T) {
+	nstest.RequireRoot(t)
+	out := filepath.Join(t.TempDir(), "hostname")
+	r := startExplorer(t)
+	r.waitText(t, "all namespaces")
+	r.typeKeys(t, "u")
+	r.waitText(t, "--map-root-user")
+	down := "\x1b[B"
+	r.typeKeys(t, down+" "+strings.Repeat(down, 10)+"uia-unshared"+down+"hostname > "+out+"\r")
+	r.waitText(t, "unshare --uts --fork -- sh -c")
+	r.typeKeys(t, "y")
+	r.waitText(t, "done: run /bin/sh in new uts namespaces")
+	r.waitText(t, "all namespaces")
+	got, err := os.ReadFile(out)
+	if err != nil || strings.TrimSpace(string(got)) != "uia-unshared" {
+		t.Errorf("the command wrote %q (%v), want uia-unshared", got, err)
+	}
+	r.typeKeys(t, "q")
+	if code := r.wait(t); code != 0 {
+		t.Errorf("q: exit status %d, want 0", code)
+	}
+	r.checkRestored(t)
+}

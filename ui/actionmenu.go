@@ -55,6 +55,8 @@ func (m *Model) actionKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		f, why = enterFlow(sel, false)
 	case key.Matches(msg, k.EnterCmd):
 		f, why = enterFlow(sel, true)
+	case key.Matches(msg, k.Unshare):
+		f = unshareFlow()
 	case key.Matches(msg, k.Veth):
 		f, why = vethFlow(snap, sel)
 	case key.Matches(msg, k.DelVeth):

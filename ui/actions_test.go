@@ -207,7 +207,7 @@ func TestEnterConfirmShowsNsenter(t *testing.T) {
 func TestActionsNeedLiveHost(t *testing.T) {
 	m := newModel(context.Background(), testCommon(), time.Second, fixtureWorld(t))
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 35})
-	for _, k := range []string{"e", "E", "v", "x", "P", "H", "o"} {
+	for _, k := range []string{"e", "E", "u", "v", "x", "P", "H", "o"} {
 		cmd := keys(m, k)
 		if m.flow != nil || cmd == nil {
 			t.Fatalf("%s on a snapshot file: flow %v", k, m.flow)
@@ -246,4 +246,28 @@ func TestHelpListsActionKeys(t *testing.T) {
 			taken[name] = true
 		}
 	}
+}
+
+// TestUnshareFormConfirmCancel drives u: the form of unshare's flags,
+// the confirmation's unshare line, and n that runs nothing.
+func TestUnshareFormConfirmCancel(t *testing.T) {
+	m := liveModel(t, actionSnapshot(t))
+	keys(m, "u")
+	if s := frame(m); !strings.Contains(s, "--map-root-user") || !strings.Contains(s, "[x]") {
+		t.Fatalf("u: no form of unshare's flags with --fork on; screen:\n%s", s)
+	}
+	for range 10 {
+		keys(m, "tab")
+	}
+	keys(m, " ", "tab", "tab", "true")
+	deliver(t, m, keys(m, "enter"))
+	want := "unshare --fork --map-root-user -- /bin/sh -c true"
+	if s := frame(m); !strings.Contains(s, want) {
+		t.Fatalf("confirmation: want %q; screen:\n%s", want, s)
+	}
+	cmd := keys(m, "n")
+	if cmd == nil || m.flow != nil || len(m.log) != 0 {
+		t.Fatalf("n: flow %v, log %v; want the flow closed, nothing run", m.flow, m.log)
+	}
+	cmd()
 }

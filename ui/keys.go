@@ -18,6 +18,7 @@ type keyMap struct {
 	Help, Quit            key.Binding
 
 	Enter, EnterCmd   key.Binding
+	Unshare           key.Binding
 	Veth, DelVeth     key.Binding
 	Persist, Hostname key.Binding
 	Propagation, Log  key.Binding
@@ -50,6 +51,7 @@ func defaultKeyMap() keyMap {
 
 		Enter:       key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter a shell")),
 		EnterCmd:    key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "enter with a command")),
+		Unshare:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unshare a shell")),
 		Veth:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "veth to another netns")),
 		DelVeth:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "delete a veth")),
 		Persist:     key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "persist/release")),
@@ -72,5 +74,5 @@ func (k keyMap) movement() []key.Binding {
 // actions returns the keys that act on the selection, for the help
 // screen; the log's key is listed with them.
 func (k keyMap) actions() []key.Binding {
-	return []key.Binding{k.Enter, k.EnterCmd, k.Veth, k.DelVeth, k.Persist, k.Hostname, k.Propagation}
+	return []key.Binding{k.Enter, k.EnterCmd, k.Unshare, k.Veth, k.DelVeth, k.Persist, k.Hostname, k.Propagation}
 }

@@ -327,8 +327,23 @@ func (m *Model) footerView() string {
 
 // helpView lists every key: the page's own, movement, and the global ones.
 func (m *Model) helpView(height int) string {
-	groups := [][]key.Binding{m.top().Keys(), m.c.keys.movement(), m.c.keys.global(), append(m.c.keys.actions(), m.c.keys.Log)}
+	acts := append(m.c.keys.actions(), m.c.keys.Log)
+	groups := [][]key.Binding{m.top().Keys(), m.c.keys.movement(), m.c.keys.global(), acts[:len(acts)/2], acts[len(acts)/2:]}
 	title := m.c.styles.PaneTitle.Render("Keys on " + m.top().Title())
-	return lipgloss.NewStyle().MaxHeight(height).Render(
-		lipgloss.JoinVertical(lipgloss.Left, title, "", m.help.FullHelpView(groups)))
+	// The groups side by side, in as many rows as the width needs.
+	rows := []string{title}
+	var row []string
+	width := 0
+	gap := lipgloss.NewStyle().PaddingRight(3)
+	for _, g := range groups {
+		col := gap.Render(m.help.FullHelpView([][]key.Binding{g}))
+		if w := lipgloss.Width(col); len(row) == 0 || width+w <= m.width {
+			row, width = append(row, col), width+w
+			continue
+		}
+		rows = append(rows, "", lipgloss.JoinHorizontal(lipgloss.Top, row...))
+		row, width = []string{col}, lipgloss.Width(col)
+	}
+	rows = append(rows, "", lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	return lipgloss.NewStyle().MaxHeight(height).Render(lipgloss.JoinVertical(lipgloss.Left, rows...))
 }
