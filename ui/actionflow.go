@@ -104,6 +104,9 @@ func (m *Model) actionMsg(msg tea.Msg) (tea.Cmd, bool) {
 			cmds = append(cmds, openCmd(newNetPage(m.c, msg.show)))
 		}
 		return tea.Batch(cmds...), true
+	case tea.MouseMsg:
+		// The page under an open flow is hidden: it takes no clicks.
+		return nil, m.flow != nil
 	case tea.KeyPressMsg:
 		if m.flow != nil {
 			if msg.String() == "ctrl+c" {

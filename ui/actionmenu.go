@@ -32,6 +32,9 @@ type selector interface {
 func (m *Model) actionKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := m.c.keys
 	if key.Matches(msg, k.Log) {
+		if _, on := m.top().(*logPage); on {
+			return nil, true
+		}
 		return openCmd(newLogPage(m.c, &m.log)), true
 	}
 	if !slicesMatch(msg, k.actions()) {
