@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"strings"
-	"syscall"
 
 	"github.com/nsdive/nsdive/actions"
 	"github.com/nsdive/nsdive/inspect"
@@ -102,17 +100,8 @@ func runEnter(args []string, stdout, stderr io.Writer) error {
 	}
 	err = e.Run()
 	var nerr *nsexec.Error
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &nerr):
+	if errors.As(err, &nerr) {
 		return helperError{nerr.Msg, nerr.Status}
-	case errors.As(err, &exit):
-		if status := exit.ExitCode(); status >= 0 {
-			return exitStatus(status)
-		}
-		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return exitStatus(128 + int(ws.Signal()))
-		}
 	}
-	return err
+	return commandStatus(err)
 }

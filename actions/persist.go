@@ -199,44 +199,11 @@ func netnsDirSteps() ([]Step, error) {
 // bindSteps create the file of spec and bind-mount target's namespace,
 // which has inode ino, on it.
 func bindSteps(target Target, spec PersistSpec, ino uint64) []Step {
-	fileFD := -1
-	var file unix.Stat_t
-	closeFile := func() {
-		if fileFD >= 0 {
-			unix.Close(fileFD)
-			fileFD = -1
-		}
-	}
-	create := Step{
-		Command: "touch " + spec.Path,
-		// O_EXCL never follows a symlink at path, and fails when
-		// anything is there; the descriptor is where the mount goes, so
-		// a file swapped in at the path meanwhile is left alone.
-		Do: func() error {
-			fd, err := unix.Open(spec.Path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-			if errors.Is(err, unix.EEXIST) {
-				return existsError(spec.Path)
-			}
-			if err != nil {
-				return needRoot(fmt.Errorf("create %s: %w", spec.Path, err))
-			}
-			if err := unix.Fstat(fd, &file); err != nil {
-				unix.Close(fd)
-				unix.Unlink(spec.Path)
-				return fmt.Errorf("stat %s: %w", spec.Path, err)
-			}
-			fileFD = fd
-			return nil
-		},
-		Undo: func() error {
-			closeFile()
-			return removeIfSame(spec.Path, file)
-		},
-	}
+	file := &persistFile{path: spec.Path, fd: -1}
 	mount := Step{
 		Command: fmt.Sprintf("mount --bind /proc/%d/ns/%s %s", target.PID, spec.Type, spec.Path),
 		Do: func() error {
-			defer closeFile()
+			defer file.close()
 			nsFD, err := target.Open(spec.Type)
 			if err != nil {
 				return err
@@ -249,19 +216,72 @@ func bindSteps(target Target, spec PersistSpec, ino uint64) []Step {
 			if st.Ino != ino {
 				return fmt.Errorf("%s moved to another %s namespace: run again", target, spec.Type)
 			}
-			err = unix.Mount(fmt.Sprintf("/proc/self/fd/%d", nsFD), fmt.Sprintf("/proc/self/fd/%d", fileFD), "", unix.MS_BIND, "")
+			err = file.bind(nsFD)
 			if errors.Is(err, unix.EINVAL) && spec.Type == inspect.Mnt {
 				// mnt_ns_loop: a mount namespace may hold only newer ones.
 				return fmt.Errorf("a mount namespace can be bound only in an older one: run this from a mount namespace older than that of %s, such as the host's", target)
 			}
 			return needRoot(wrapErr("bind-mount the "+spec.Type.String()+" namespace at "+spec.Path, err))
 		},
+		Undo: file.unmount,
+	}
+	return []Step{file.createStep(), mount}
+}
+
+// persistFile is the file a namespace is bound at: made exclusively and
+// held open until the mount goes onto its descriptor, so that a file
+// swapped in at the path meanwhile is left alone.
+type persistFile struct {
+	path string
+	fd   int // -1 when not open
+	made unix.Stat_t
+}
+
+// createStep makes the file. O_EXCL never follows a symlink at the path
+// and fails when anything is there; undo removes the file only if it is
+// still the one made.
+func (f *persistFile) createStep() Step {
+	return Step{
+		Command: "touch " + f.path,
+		Do: func() error {
+			fd, err := unix.Open(f.path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+			if errors.Is(err, unix.EEXIST) {
+				return existsError(f.path)
+			}
+			if err != nil {
+				return needRoot(fmt.Errorf("create %s: %w", f.path, err))
+			}
+			if err := unix.Fstat(fd, &f.made); err != nil {
+				unix.Close(fd)
+				unix.Unlink(f.path)
+				return fmt.Errorf("stat %s: %w", f.path, err)
+			}
+			f.fd = fd
+			return nil
+		},
 		Undo: func() error {
-			err := unix.Unmount(spec.Path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW)
-			return wrapErr("umount "+spec.Path, err)
+			f.close()
+			return removeIfSame(f.path, f.made)
 		},
 	}
-	return []Step{create, mount}
+}
+
+// bind bind-mounts the namespace open at nsFD on the file.
+func (f *persistFile) bind(nsFD int) error {
+	return unix.Mount(fmt.Sprintf("/proc/self/fd/%d", nsFD), fmt.Sprintf("/proc/self/fd/%d", f.fd), "", unix.MS_BIND, "")
+}
+
+// unmount takes the bind mount off the file, the undo of a bind.
+func (f *persistFile) unmount() error {
+	return wrapErr("umount "+f.path, unix.Unmount(f.path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW))
+}
+
+// close closes the file's descriptor once the mount is made or undone.
+func (f *persistFile) close() {
+	if f.fd >= 0 {
+		unix.Close(f.fd)
+		f.fd = -1
+	}
 }
 
 // removeIfSame unlinks path if it is still the file made (device and

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/nsdive/nsdive/inspect"
-	"golang.org/x/sys/unix"
 )
 
 // checkPersist checks the files that unshare is to persist new namespaces
@@ -71,50 +70,17 @@ func failStep(err error) Step { return Step{Do: func() error { return err }} }
 // bindNewSteps create the file of spec and bind-mount the namespace open
 // at nsFile on it.
 func bindNewSteps(spec PersistSpec, nsFile *os.File) []Step {
-	fileFD := -1
-	var file unix.Stat_t
-	create := Step{
-		Command: "touch " + spec.Path,
-		Do: func() error {
-			fd, err := unix.Open(spec.Path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-			if errors.Is(err, unix.EEXIST) {
-				return existsError(spec.Path)
-			}
-			if err != nil {
-				return needRoot(fmt.Errorf("create %s: %w", spec.Path, err))
-			}
-			if err := unix.Fstat(fd, &file); err != nil {
-				unix.Close(fd)
-				unix.Unlink(spec.Path)
-				return fmt.Errorf("stat %s: %w", spec.Path, err)
-			}
-			fileFD = fd
-			return nil
-		},
-		Undo: func() error {
-			if fileFD >= 0 {
-				unix.Close(fileFD)
-				fileFD = -1
-			}
-			return removeIfSame(spec.Path, file)
-		},
-	}
+	file := &persistFile{path: spec.Path, fd: -1}
 	mount := Step{
 		Command: fmt.Sprintf("mount --bind /proc/PID/ns/%s %s", spec.Type, spec.Path),
 		Do: func() error {
-			defer func() {
-				unix.Close(fileFD)
-				fileFD = -1
-			}()
+			defer file.close()
 			if nsFile == nil {
 				return fmt.Errorf("the child did not hand over its new %s namespace", spec.Type)
 			}
-			err := unix.Mount(fmt.Sprintf("/proc/self/fd/%d", nsFile.Fd()), fmt.Sprintf("/proc/self/fd/%d", fileFD), "", unix.MS_BIND, "")
-			return needRoot(wrapErr("bind-mount the new "+spec.Type.String()+" namespace at "+spec.Path, err))
+			return needRoot(wrapErr("bind-mount the new "+spec.Type.String()+" namespace at "+spec.Path, file.bind(int(nsFile.Fd()))))
 		},
-		Undo: func() error {
-			return wrapErr("umount "+spec.Path, unix.Unmount(spec.Path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW))
-		},
+		Undo: file.unmount,
 	}
-	return []Step{create, mount}
+	return []Step{file.createStep(), mount}
 }
