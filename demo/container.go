@@ -117,8 +117,8 @@ func (b *builder) makeBridge() error {
 	return b.run(a, nil)
 }
 
-// makeContainer starts a container and, with nsdive's actions, gives it
-// its message queue, sets its hostname, wires it to the bridge and sets
+// makeContainer starts a container and, with nsdive's actions, makes its
+// mounts private (all but PropDir), gives it its message queue, sets its hostname, wires it to the bridge and sets
 // its view of PropDir.
 func (b *builder) makeContainer(c Container) error {
 	cgroup := cgroupDir(c.Name)
@@ -130,6 +130,9 @@ func (b *builder) makeContainer(c Container) error {
 		cgroupNote, c.UIDBase, IDRange, c.UIDBase, IDRange, int64(c.Monotonic.Seconds()))
 	target, err := b.start(c.Name, command, func() (*os.Process, error) { return startContainer(c, cgroup) })
 	if err != nil {
+		return err
+	}
+	if err := b.makePrivate(target); err != nil {
 		return err
 	}
 	if err := b.run(makeQueue(target)); err != nil {
@@ -245,3 +248,57 @@ func (b *builder) wire(c Container, target actions.Target) error {
 		},
 	}}}, nil)
 }
+
+// makePrivate makes every mount of target's mount namespace that shares
+// or receives mount events private, but PropDir, with the propagation
+// action: a container's mounts then neither send nor receive, as a
+// container engine makes them, while PropDir stays linked for the
+// propagation demo. (A new mount namespace of a less privileged user
+// namespace starts as a copy whose shared mounts are slaves; making them
+// all private at once, mount --make-rprivate /, would cut PropDir off
+// too, and the container's own root cannot reach every mount point of
+// the host's to do it one by one, so nsdive does it from outside.)
+func (b *builder) makePrivate(target actions.Target) error {
+	mountinfo, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", target.PID))
+	if err != nil {
+		return fmt.Errorf("read the mounts of %s: %w", target, err)
+	}
+	for _, point := range linkedMounts(mountinfo) {
+		if point == PropDir {
+			continue
+		}
+		if err := b.run(actions.SetPropagation(target, point, "private", false)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkedMounts returns the mount points of a mountinfo file whose mounts
+// have a peer group or a master (shared: or master: among the optional
+// fields), each once.
+func linkedMounts(mountinfo []byte) []string {
+	var points []string
+	for line := range strings.Lines(string(mountinfo)) {
+		fields := strings.Fields(line)
+		if len(fields) < 7 {
+			continue
+		}
+		linked := false
+		for _, f := range fields[6:] {
+			if f == "-" {
+				break
+			}
+			linked = linked || strings.HasPrefix(f, "shared:") || strings.HasPrefix(f, "master:")
+		}
+		point := mountinfoUnescaper.Replace(fields[4])
+		if linked && !slices.Contains(points, point) {
+			points = append(points, point)
+		}
+	}
+	return points
+}
+
+// mountinfoUnescaper undoes the escapes the kernel writes in mountinfo
+// paths.
+var mountinfoUnescaper = strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)

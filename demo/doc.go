@@ -7,8 +7,8 @@
 // lab-cache, each the re-executed nsdive of `nsdive unshare`
 // (internal/child) staying as pid 1 of its own pid namespace, which reaps
 // children until SIGTERM, in eight namespaces of its own (user with root
-// mapped to an unprivileged range, mount with every mount a slave, uts, ipc
-// with one System V message queue, net, pid with its own /proc, cgroup
+// mapped to an unprivileged range, mount with every mount private but the
+// propagation tmpfs, uts, ipc with one System V message queue, net, pid with its own /proc, cgroup
 // under the nsdive-lab cgroup, time with a monotonic offset); the lab-net
 // network namespace (/run/netns/lab-net) with the bridge lab-br, a veth
 // pair from each container to it with an address in 10.99.0.0/24; the

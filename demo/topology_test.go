@@ -104,6 +104,21 @@ func TestSnapshotShowsTheLab(t *testing.T) {
 		t.Errorf("no uts namespace %s held only by a descriptor of the keeper %d", HeldHostname, keeper.PID)
 	}
 	checkPropagation(t, snap, s)
+	checkPrivateMounts(t, snap, s)
+}
+
+// checkPrivateMounts checks that in each container's mount namespace no
+// mount but PropDir shares or receives mount events.
+func checkPrivateMounts(t *testing.T, snap *inspect.Snapshot, s State) {
+	t.Helper()
+	for _, c := range Containers {
+		pid := pidOf(t, s, c.Name)
+		for _, m := range snap.Mounts[snap.Processes[pid].Namespaces.Of(inspect.Mnt)] {
+			if m.MountPoint != PropDir && (m.Shared != 0 || m.Master != 0) {
+				t.Errorf("%s in %s: %+v, want private", m.MountPoint, c.Name, m.Propagation)
+			}
+		}
+	}
 }
 
 // checkPropagation checks PropDir in each mount namespace: the host's and
