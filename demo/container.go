@@ -259,19 +259,36 @@ func (b *builder) wire(c Container, target actions.Target) error {
 // too, and the container's own root cannot reach every mount point of
 // the host's to do it one by one, so nsdive does it from outside.)
 func (b *builder) makePrivate(target actions.Target) error {
-	mountinfo, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", target.PID))
-	if err != nil {
-		return fmt.Errorf("read the mounts of %s: %w", target, err)
-	}
-	for _, point := range linkedMounts(mountinfo) {
-		if point == PropDir {
-			continue
-		}
-		if err := b.run(actions.SetPropagation(target, point, "private", false)); err != nil {
+	// The host's mounts come and go meanwhile (ip netns add and del
+	// under /run/netns reach the copy until /run/netns is private), so it
+	// looks again until nothing but PropDir is linked, and a mount point
+	// gone before its turn is no error.
+	for range 5 {
+		points, err := linkedMountsOf(target)
+		if err != nil || len(points) == 0 {
 			return err
 		}
+		for _, point := range points {
+			err := b.run(actions.SetPropagation(target, point, "private", false))
+			if err == nil {
+				continue
+			}
+			if now, readErr := linkedMountsOf(target); readErr != nil || slices.Contains(now, point) {
+				return err
+			}
+		}
 	}
-	return nil
+	return fmt.Errorf("the mounts of %s keep changing: run nsdive demo up again", target)
+}
+
+// linkedMountsOf returns the mount points of target's mount namespace but
+// PropDir that share or receive mount events.
+func linkedMountsOf(target actions.Target) ([]string, error) {
+	mountinfo, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", target.PID))
+	if err != nil {
+		return nil, fmt.Errorf("read the mounts of %s: %w", target, err)
+	}
+	return slices.DeleteFunc(linkedMounts(mountinfo), func(p string) bool { return p == PropDir }), nil
 }
 
 // linkedMounts returns the mount points of a mountinfo file whose mounts
