@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/nsdive/nsdive/inspect"
 	"github.com/nsdive/nsdive/internal/inside"
@@ -132,25 +130,12 @@ func (e *Entry) Finish(runErr error) error { return e.prepared.Finish(runErr) }
 // and SIGQUIT, which reach the command too, and passes on SIGTERM and
 // SIGHUP, as a shell does for a command it waits for.
 func (e *Entry) Run() error {
-	e.Cmd.Stdin, e.Cmd.Stdout, e.Cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(signals)
-	if err := e.Cmd.Start(); err != nil {
-		return e.Finish(fmt.Errorf("start nsdive's namespace helper: %w", err))
+	err := runAsShellWould(e.Cmd)
+	var start startError
+	if errors.As(err, &start) {
+		err = fmt.Errorf("start nsdive's namespace helper: %w", start.err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- e.Cmd.Wait() }()
-	for {
-		select {
-		case sig := <-signals:
-			if sig == syscall.SIGTERM || sig == syscall.SIGHUP {
-				e.Cmd.Process.Signal(sig)
-			}
-		case err := <-done:
-			return e.Finish(err)
-		}
-	}
+	return e.Finish(err)
 }
 
 // openNamespace opens the namespace of type t at file, checking that it

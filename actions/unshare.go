@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/nsdive/nsdive/inspect"
 	"github.com/nsdive/nsdive/internal/child"
@@ -195,25 +193,12 @@ func (u *Unshared) Started() error { return u.prepared.Started() }
 // and SIGQUIT, which reach the command too, and passes on SIGTERM and
 // SIGHUP, as a shell does for a command it waits for.
 func (u *Unshared) Run() error {
-	u.Cmd.Stdin, u.Cmd.Stdout, u.Cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(signals)
-	if err := u.Cmd.Start(); err != nil {
-		return u.Finish(err)
+	err := runAsShellWould(u.Cmd)
+	var start startError
+	if errors.As(err, &start) {
+		err = start.err
 	}
-	done := make(chan error, 1)
-	go func() { done <- u.Cmd.Wait() }()
-	for {
-		select {
-		case sig := <-signals:
-			if sig == syscall.SIGTERM || sig == syscall.SIGHUP {
-				u.Cmd.Process.Signal(sig)
-			}
-		case err := <-done:
-			return u.Finish(err)
-		}
-	}
+	return u.Finish(err)
 }
 
 // unshareCommand is the unshare command line that does what Unshare does.
