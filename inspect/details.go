@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/nsdive/nsdive/internal/inside"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,6 +23,7 @@ func (sc *scanner) scanDetails(snap *Snapshot) {
 		for _, fd := range keep {
 			unix.Close(fd)
 		}
+		sc.closeVisitors()
 	}()
 	for _, ns := range snap.SortedNamespaces() {
 		if !sc.opts.Details.Has(ns.Type) {
@@ -42,7 +44,7 @@ func (sc *scanner) scanDetails(snap *Snapshot) {
 			keep = append(keep, fd)
 		}
 	}
-	if err := resolveVethPeers(nets, netPaths); err != nil {
+	if err := resolveVethPeers(sc.visitorFor(Net), nets, netPaths); err != nil {
 		sc.unreadableOther.Add(1)
 	}
 }
@@ -60,13 +62,14 @@ func (sc *scanner) readDetails(snap *Snapshot, ns *Namespace) (int, error) {
 			return -1, err
 		}
 		path := fdPath(fd)
+		join := sc.visitorFor(ns.Type)
 		switch ns.Type {
 		case UTS:
-			ns.Details.UTS, err = readUTS(path)
+			ns.Details.UTS, err = readUTS(join, path)
 		case IPC:
-			ns.Details.IPC, err = readIPC(path)
+			ns.Details.IPC, err = readIPC(join, path)
 		case Net:
-			if ns.Details.Net, err = readNet(path); err == nil {
+			if ns.Details.Net, err = readNet(join, path); err == nil {
 				return fd, nil
 			}
 		}
@@ -74,6 +77,38 @@ func (sc *scanner) readDetails(snap *Snapshot, ns *Namespace) (int, error) {
 		return -1, err
 	}
 	return -1, nil
+}
+
+// joinFunc runs fn on a thread that has joined the namespace at nsPath.
+type joinFunc func(nsPath string, fn func() error) error
+
+// visitorFor returns the joinFunc of the scan's visitor of namespaces of
+// type t: one thread for all of them (see inside.Visitor), started at its
+// first use and ended by closeVisitors. The details are read one
+// namespace at a time, so the visitors need no lock.
+func (sc *scanner) visitorFor(t Type) joinFunc {
+	return func(nsPath string, fn func() error) error {
+		v := sc.visitors[t]
+		if v == nil {
+			var err error
+			if v, err = inside.NewVisitor(t.CloneFlag()); err != nil {
+				return err
+			}
+			if sc.visitors == nil {
+				sc.visitors = make(map[Type]*inside.Visitor)
+			}
+			sc.visitors[t] = v
+		}
+		return v.Run(nsPath, fn)
+	}
+}
+
+// closeVisitors ends the threads of the scan's visitors.
+func (sc *scanner) closeVisitors() {
+	for t, v := range sc.visitors {
+		v.Close()
+		delete(sc.visitors, t)
+	}
 }
 
 // fdPath is the path that opens what descriptor fd of this process is.

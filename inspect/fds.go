@@ -22,6 +22,9 @@ type fdHold struct {
 type socketFD struct {
 	ino     uint64 // the socket's inode in sockfs
 	pid, fd int
+	// net is the socket's network namespace when the last scan found it
+	// and the descriptor table has not changed since; zero otherwise.
+	net NamespaceID
 }
 
 // fdWorker is what one worker of the process pass reads of descriptors.
@@ -55,6 +58,9 @@ func (sc *scanner) findDescriptors(snap *Snapshot) error {
 		sockets = append(sockets, w.fds.sockets...)
 	}
 	netOf := sc.resolveSockets(sockets)
+	if sc.next != nil {
+		sc.next.sockets = netOf
+	}
 	for _, s := range sockets {
 		id, ok := netOf[s.ino]
 		// A socket in its own process's namespace holds nothing the
@@ -85,7 +91,7 @@ func (sc *scanner) visitFDs(sw *scanWorker, procfd int, p *Process) {
 	dirfd, err := unix.Openat(procfd, "fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		if !isGone(err) {
-			sc.unreadableOther.Add(1)
+			sw.unreadableOther++
 		}
 		return
 	}
@@ -94,7 +100,7 @@ func (sc *scanner) visitFDs(sw *scanWorker, procfd int, p *Process) {
 		n, err := unix.Getdents(dirfd, w.dents)
 		if err != nil {
 			if !isGone(err) {
-				sc.unreadableOther.Add(1)
+				sw.unreadableOther++
 			}
 			return
 		}
@@ -104,7 +110,7 @@ func (sc *scanner) visitFDs(sw *scanWorker, procfd int, p *Process) {
 		for rest := w.dents[:n]; len(rest) > 0; {
 			var name []byte
 			if name, rest, err = nextDirent(rest); err != nil {
-				sc.unreadableOther.Add(1)
+				sw.unreadableOther++
 				return
 			}
 			fd, ok := parseFDName(name)

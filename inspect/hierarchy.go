@@ -16,6 +16,9 @@ func (sc *scanner) scanHierarchy(snap *Snapshot) {
 		if sc.ctx.Err() != nil {
 			return
 		}
+		if sc.carryHierarchy(snap, ns) {
+			continue
+		}
 		fd, err := openNamespace(snap, ns)
 		if err != nil {
 			sc.unreadableOther.Add(1)

@@ -1,8 +1,6 @@
 package inspect
 
 import (
-	"github.com/nsdive/nsdive/internal/inside"
-
 	"bytes"
 	"fmt"
 	"os"
@@ -22,9 +20,9 @@ const (
 // that has joined it.
 //
 // Equivalent to: nsenter --ipc=NSPATH ipcs
-func readIPC(nsPath string) (*IPCInfo, error) {
+func readIPC(join joinFunc, nsPath string) (*IPCInfo, error) {
 	var info IPCInfo
-	err := inside.Run(nsPath, IPC.CloneFlag(), func() error {
+	err := join(nsPath, func() error {
 		for _, table := range []struct {
 			path  string
 			count *int

@@ -95,7 +95,7 @@ func TestIPCReadIPC(t *testing.T) {
 		pids[i] = spawnSleeper(t, []string{"unshare", "--ipc"}, tt.setup)
 	}
 	for i, tt := range tests {
-		got, err := readIPC(fmt.Sprintf("/proc/%d/ns/ipc", pids[i]))
+		got, err := readIPC(joinOnce(IPC), fmt.Sprintf("/proc/%d/ns/ipc", pids[i]))
 		if err != nil {
 			t.Fatal(err)
 		}

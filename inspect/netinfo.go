@@ -6,7 +6,6 @@ import (
 	"net"
 	"slices"
 
-	"github.com/nsdive/nsdive/internal/inside"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -24,8 +23,8 @@ const dumpAttempts = 3
 // the same); nothing else here assigns ids.
 //
 // Equivalent to: ip -n NS -d -s link show; ip -n NS addr show; ip -n NS route show; ip -n NS -6 route show
-func readNet(nsPath string) (*NetInfo, error) {
-	h, err := inside.NetHandle(nsPath)
+func readNet(join joinFunc, nsPath string) (*NetInfo, error) {
+	h, err := netHandle(join, nsPath)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +215,7 @@ type vethKey struct{ index, peerIdx int }
 // holding a remote veth with the mirrored ifindexes; one RTM_GETNSID per
 // candidate, asked in the veth's namespace, tells which one it is. Asking
 // never assigns an id.
-func resolveVethPeers(nets map[NamespaceID]*NetInfo, paths map[NamespaceID]string) error {
+func resolveVethPeers(join joinFunc, nets map[NamespaceID]*NetInfo, paths map[NamespaceID]string) error {
 	ends := make(map[vethKey][]NamespaceID)
 	for id, info := range nets {
 		for _, ifc := range info.Interfaces {
@@ -226,7 +225,7 @@ func resolveVethPeers(nets map[NamespaceID]*NetInfo, paths map[NamespaceID]strin
 			}
 		}
 	}
-	f := &peerFinder{nets: nets, paths: paths, ends: ends, fds: make(map[NamespaceID]int)}
+	f := &peerFinder{join: join, nets: nets, paths: paths, ends: ends, fds: make(map[NamespaceID]int)}
 	defer f.close()
 	for id, info := range nets {
 		f.resolveIn(id, info)
@@ -236,6 +235,7 @@ func resolveVethPeers(nets map[NamespaceID]*NetInfo, paths map[NamespaceID]strin
 
 // peerFinder holds what resolveVethPeers shares across namespaces.
 type peerFinder struct {
+	join  joinFunc
 	nets  map[NamespaceID]*NetInfo
 	paths map[NamespaceID]string
 	ends  map[vethKey][]NamespaceID // remote veth ends, by ifindexes
@@ -292,7 +292,24 @@ func (f *peerFinder) handleIn(id NamespaceID) (*netlink.Handle, error) {
 	if !ok {
 		return nil, fmt.Errorf("resolve veth peers of net namespace %s: no path to it", id)
 	}
-	return inside.NetHandle(path)
+	return netHandle(f.join, path)
+}
+
+// netHandle opens a netlink socket inside the network namespace at nsPath
+// through join; the socket stays in that namespace whichever thread uses
+// it.
+//
+// Equivalent to: ip -n NS ... (ip -netns opens its socket the same way)
+func netHandle(join joinFunc, nsPath string) (*netlink.Handle, error) {
+	var h *netlink.Handle
+	err := join(nsPath, func() error {
+		var err error
+		if h, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
+			return fmt.Errorf("open netlink socket in %s: %w", nsPath, err)
+		}
+		return nil
+	})
+	return h, err
 }
 
 // nsidOf returns the netnsid of namespace cand as seen through from, the

@@ -74,7 +74,7 @@ func readNetUp(t testing.TB, path, name string) *NetInfo {
 	var info *NetInfo
 	up := nstest.Poll(func() bool {
 		var err error
-		if info, err = readNet(path); err != nil {
+		if info, err = readNet(joinOnce(Net), path); err != nil {
 			t.Fatal(err)
 		}
 		return findInterface(t, info, name).State == "up"
@@ -205,7 +205,7 @@ func TestNetMatchesIP(t *testing.T) {
 			if err := json.Unmarshal(ipRun(t, "-n", ns.name, "-d", "-j", "addr", "show"), &links); err != nil {
 				t.Fatal(err)
 			}
-			info, err := readNet(ns.path)
+			info, err := readNet(joinOnce(Net), ns.path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,7 +288,7 @@ func TestVethPeers(t *testing.T) {
 			nets := make(map[NamespaceID]*NetInfo)
 			paths := make(map[NamespaceID]string)
 			for _, ns := range tt.known {
-				info, err := readNet(ns.path)
+				info, err := readNet(joinOnce(Net), ns.path)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -297,7 +297,7 @@ func TestVethPeers(t *testing.T) {
 			if tt.unreadable != nil {
 				paths[tt.unreadable.id] = "/nonexistent"
 			}
-			err := resolveVethPeers(nets, paths)
+			err := resolveVethPeers(joinOnce(Net), nets, paths)
 			if (err != nil) != (tt.unreadable != nil) {
 				t.Errorf("resolveVethPeers: %v", err)
 			}
@@ -413,7 +413,7 @@ func BenchmarkReadNet(b *testing.B) {
 	a, _ := netFixture(b)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := readNet(a.path); err != nil {
+		if _, err := readNet(joinOnce(Net), a.path); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -29,7 +29,7 @@ func ipStats(t testing.TB, netns, dev string) LinkStats {
 // statsOf reads namespace ns and returns the counters of its interface dev.
 func statsOf(t testing.TB, ns testNetns, dev string) LinkStats {
 	t.Helper()
-	info, err := readNet(ns.path)
+	info, err := readNet(joinOnce(Net), ns.path)
 	if err != nil {
 		t.Fatal(err)
 	}

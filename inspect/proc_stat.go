@@ -12,6 +12,7 @@ type procStat struct {
 	Comm      string
 	State     byte
 	PPID      int
+	Threads   int // how many threads the process has
 	StartTime uint64
 }
 
@@ -51,6 +52,10 @@ func parseStat(data []byte) (procStat, error) {
 		case 4:
 			if st.PPID, err = atoi(value); err != nil {
 				return st, fmt.Errorf("parse stat: ppid: %w", err)
+			}
+		case 20:
+			if st.Threads, err = atoi(value); err != nil {
+				return st, fmt.Errorf("parse stat: num_threads: %w", err)
 			}
 		case 22:
 			if st.StartTime, err = strconv.ParseUint(string(value), 10, 64); err != nil {

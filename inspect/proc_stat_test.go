@@ -13,9 +13,10 @@ func TestParseStat(t *testing.T) {
 		state byte
 		ppid  int
 		start uint64
+		nthr  int
 	}{
-		{"kthreadd", "kthreadd", 'S', 0, 18},
-		{"tricky-comm", "a b) c)) (x", 'S', 1, 98765},
+		{"kthreadd", "kthreadd", 'S', 0, 18, 1},
+		{"tricky-comm", "a b) c)) (x", 'S', 1, 98765, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -31,15 +32,15 @@ func TestParseStat(t *testing.T) {
 				t.Errorf("got comm %q state %c ppid %d; want %q %c %d",
 					st.Comm, st.State, st.PPID, tt.comm, tt.state, tt.ppid)
 			}
-			if st.StartTime != tt.start {
-				t.Errorf("start time %d, want %d", st.StartTime, tt.start)
+			if st.StartTime != tt.start || st.Threads != tt.nthr {
+				t.Errorf("start time %d, threads %d; want %d, %d", st.StartTime, st.Threads, tt.start, tt.nthr)
 			}
 		})
 	}
 }
 
 func TestParseStatErrors(t *testing.T) {
-	for _, bad := range []string{"", "12", "12 (x", "x (sh) S 1", "12 (sh) S", "12 (sh) SS 1 2 3", "12 (sh) S x 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5"} {
+	for _, bad := range []string{"", "12", "12 (x", "x (sh) S 1", "12 (sh) S", "12 (sh) SS 1 2 3", "12 (sh) S x 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5", "12 (sh) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 x 0 5"} {
 		if _, err := parseStat([]byte(bad)); err == nil {
 			t.Errorf("parseStat(%q) = nil error, want one", bad)
 		}

@@ -60,9 +60,9 @@ func TestInsideNoLeaks(t *testing.T) {
 	pID, qID := nsIDOfPath(t, pNet), nsIDOfPath(t, qNet)
 
 	nstest.HammerWithoutLeaks(t, []nstest.Call{
-		{Name: "readUTS", Fn: func() error { _, err := readUTS(fmt.Sprintf("/proc/%d/ns/uts", p)); return err }},
-		{Name: "readIPC", Fn: func() error { _, err := readIPC(fmt.Sprintf("/proc/%d/ns/ipc", p)); return err }},
-		{Name: "readNet", Fn: func() error { _, err := readNet(pNet); return err }},
+		{Name: "readUTS", Fn: func() error { _, err := readUTS(joinOnce(UTS), fmt.Sprintf("/proc/%d/ns/uts", p)); return err }},
+		{Name: "readIPC", Fn: func() error { _, err := readIPC(joinOnce(IPC), fmt.Sprintf("/proc/%d/ns/ipc", p)); return err }},
+		{Name: "readNet", Fn: func() error { _, err := readNet(joinOnce(Net), pNet); return err }},
 		{Name: "netnsIDOf", Fn: func() error { _, err := netnsIDOf(pNet); return err }},
 		{Name: "cgroup", Fn: func() error {
 			_, err := readCgroupInfo("/proc", p)
@@ -71,13 +71,13 @@ func TestInsideNoLeaks(t *testing.T) {
 		{Name: "resolveVethPeers", Fn: func() error {
 			nets := make(map[NamespaceID]*NetInfo)
 			for id, path := range map[NamespaceID]string{pID: pNet, qID: qNet} {
-				info, err := readNet(path)
+				info, err := readNet(joinOnce(Net), path)
 				if err != nil {
 					return err
 				}
 				nets[id] = info
 			}
-			if err := resolveVethPeers(nets, map[NamespaceID]string{pID: pNet, qID: qNet}); err != nil {
+			if err := resolveVethPeers(joinOnce(Net), nets, map[NamespaceID]string{pID: pNet, qID: qNet}); err != nil {
 				return err
 			}
 			// Not findInterface: this runs off the test goroutine.
@@ -88,9 +88,27 @@ func TestInsideNoLeaks(t *testing.T) {
 			}
 			return fmt.Errorf("lkp in %+v has no peer lkq", nets[pID].Interfaces)
 		}},
+		{Name: "visitors", Fn: func() error {
+			sc := &scanner{}
+			defer sc.closeVisitors()
+			for range 3 {
+				if _, err := readUTS(sc.visitorFor(UTS), fmt.Sprintf("/proc/%d/ns/uts", p)); err != nil {
+					return err
+				}
+				if _, err := readIPC(sc.visitorFor(IPC), fmt.Sprintf("/proc/%d/ns/ipc", p)); err != nil {
+					return err
+				}
+				for _, path := range []string{pNet, qNet} {
+					if _, err := readNet(sc.visitorFor(Net), path); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}},
 		// An error path must not leak either.
 		{Name: "readUTS of a net namespace", Fn: func() error {
-			if _, err := readUTS("/proc/self/ns/net"); err == nil {
+			if _, err := readUTS(joinOnce(UTS), "/proc/self/ns/net"); err == nil {
 				return errors.New("it succeeded")
 			}
 			return nil

@@ -93,6 +93,7 @@ func (s *Snapshot) RefreshNamespace(id NamespaceID) (*Namespace, error) {
 			return nil, err
 		}
 		fd, err := sc.readDetails(s, &ns)
+		sc.closeVisitors()
 		if fd >= 0 {
 			unix.Close(fd)
 		}

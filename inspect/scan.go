@@ -2,7 +2,6 @@ package inspect
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -12,6 +11,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/nsdive/nsdive/internal/inside"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,6 +19,14 @@ import (
 // stops early and returns ctx.Err() when ctx is cancelled: between its
 // steps, between processes and between namespaces.
 func Scan(ctx context.Context, opts Options) (*Snapshot, error) {
+	snap, _, err := scan(ctx, opts, nil)
+	return snap, err
+}
+
+// scan is Scan, taking processes from the records of last where they
+// still hold and returning the records the next scan may take (none when
+// last is nil: a scan made once keeps nothing).
+func scan(ctx context.Context, opts Options, last *reuseTable) (*Snapshot, *reuseTable, error) {
 	if opts.ProcRoot == "" {
 		opts.ProcRoot = "/proc"
 	}
@@ -30,8 +38,9 @@ func Scan(ctx context.Context, opts Options) (*Snapshot, error) {
 	}
 	sc, err := newScanner(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	sc.last = last
 	snap := &Snapshot{
 		Taken:      time.Now(),
 		ProcRoot:   opts.ProcRoot,
@@ -41,10 +50,10 @@ func Scan(ctx context.Context, opts Options) (*Snapshot, error) {
 	}
 	for _, src := range sc.srcs {
 		if err := src.find(sc, snap); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	snap.opts = opts
@@ -76,15 +85,20 @@ func Scan(ctx context.Context, opts Options) (*Snapshot, error) {
 		}
 		step.run()
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		snap.Parts |= step.part
 	}
 	snap.DetailTypes = opts.Details
 	sortHolders(snap)
+	sc.keepFacts(snap)
 	snap.Unreadable.Links += int(sc.unreadableLinks.Load())
 	snap.Unreadable.Other += int(sc.unreadableOther.Load())
-	return snap, nil
+	for _, w := range sc.workers {
+		snap.Unreadable.Links += w.unreadableLinks
+		snap.Unreadable.Other += w.unreadableOther
+	}
+	return snap, sc.next, nil
 }
 
 // scanner holds what every step of one scan shares.
@@ -102,6 +116,16 @@ type scanner struct {
 	// workers hold what the process pass's workers read, for the sources
 	// that visited every process.
 	workers []scanWorker
+	// last holds the records of the scan before, next those of this one
+	// (see reuse.go); both nil for a scan made once.
+	last, next *reuseTable
+	// pinned are the namespaces that processes taken from the last scan
+	// are in or hold: the same namespaces as then.
+	pinned map[NamespaceID]bool
+	// procfd is the process pass's descriptor of the proc root.
+	procfd int
+	// visitors are the threads the details step joins namespaces on.
+	visitors map[Type]*inside.Visitor
 
 	unreadableLinks atomic.Int64
 	unreadableOther atomic.Int64
@@ -142,6 +166,13 @@ type scanWorker struct {
 	tasks  []*Process
 	tables map[NamespaceID][]Mount
 	fds    fdWorker
+	// pending are the processes to record for the next scan, reused how
+	// many were taken from the last.
+	pending []pendingRecord
+	reused  int
+	// What the worker could not read, counted apart so that a process
+	// read with a gap is not recorded.
+	unreadableLinks, unreadableOther int
 }
 
 // findProcesses is the source of namespaces that tasks are in: it reads
@@ -152,8 +183,11 @@ func (sc *scanner) findProcesses(snap *Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("open %s: %w", sc.opts.ProcRoot, err)
 	}
+	defer dir.Close()
+	// Each process's directory is opened relative to this one: a path
+	// walk from / for each would cost more.
+	sc.procfd = int(dir.Fd())
 	names, err := dir.Readdirnames(-1)
-	dir.Close()
 	if err != nil {
 		return fmt.Errorf("list %s: %w", sc.opts.ProcRoot, err)
 	}
@@ -178,7 +212,9 @@ func (sc *scanner) findProcesses(snap *Snapshot) error {
 	for _, w := range sc.workers {
 		all = append(all, w.tasks...)
 	}
+	sc.reparent(all)
 	sc.assemble(snap, all)
+	sc.keepRecords()
 	snap.scannedBy = bootTicks()
 	return nil
 }
@@ -186,19 +222,35 @@ func (sc *scanner) findProcesses(snap *Snapshot) error {
 // readProcess reads one process, and its threads where they differ, into
 // w. All reads go through a descriptor of the process's /proc directory:
 // if the pid is reused mid-read, the reads fail instead of mixing two
-// processes.
+// processes. A process that has not run since the last scan is taken
+// from it (see reuse.go).
 func (sc *scanner) readProcess(w *scanWorker, pid int) {
-	dirfd, err := unix.Open(sc.opts.ProcRoot+"/"+strconv.Itoa(pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	dirfd, err := unix.Openat(sc.procfd, strconv.Itoa(pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return
 	}
 	defer unix.Close(dirfd)
 	full := !sc.opts.Lazy || pid <= 2
-	p, multiThreaded, ok := sc.readTask(dirfd, "", pid, full, &w.buf)
+	var mark taskMark
+	if full && sc.last != nil {
+		mark = readTaskMark(dirfd, &w.buf)
+		if rec := sc.previous(pid, mark); rec != nil {
+			sc.carry(w, dirfd, rec)
+			return
+		}
+	}
+	var st *procStat
+	if full {
+		if st = readStatAt(dirfd, "", &w.buf); st == nil {
+			return
+		}
+	}
+	gaps, holds, sockets := w.unreadableLinks+w.unreadableOther, len(w.fds.holds), len(w.fds.sockets)
+	p, multiThreaded, ok := sc.readTask(w, dirfd, "", pid, st)
 	if !ok {
 		return
 	}
-	if full && (p.Namespaces[LinkPID] == sc.self[LinkPID] || sc.readStatus(dirfd, p, &w.buf)) {
+	if st != nil && (p.Namespaces[LinkPID] == sc.self[LinkPID] || sc.readStatus(dirfd, p, &w.buf)) {
 		p.Read |= FieldNSpid
 	}
 	if sc.opts.Cgroups && p.Namespaces != sc.self {
@@ -219,87 +271,8 @@ func (sc *scanner) readProcess(w *scanWorker, pid int) {
 	if sc.opts.Threads && multiThreaded && p.Namespaces != (NamespaceSet{}) {
 		sc.readThreads(w, dirfd, p)
 	}
-}
-
-// readTask reads the namespace links and owner of the task under
-// dirfd/prefix, and with full its stat file. ok is false when the task is
-// gone; multiThreaded is true unless the task is the only thread of its
-// process.
-func (sc *scanner) readTask(dirfd int, prefix string, pid int, full bool, buf *[]byte) (p *Process, multiThreaded, ok bool) {
-	p = &Process{PID: pid, TGID: pid, UID: -1}
-	if full {
-		data, err := readRecordAt(dirfd, prefix+"stat", buf)
-		if err != nil {
-			return nil, false, false
-		}
-		st, err := parseStat(data)
-		if err != nil {
-			return nil, false, false
-		}
-		p.PPID, p.Comm, p.State, p.StartTime = st.PPID, st.Comm, st.State, st.StartTime
-		p.Read |= FieldStat
-	}
-	// The owner of a process's task directory is the owner of the
-	// process, and its link count is two plus the number of threads.
-	// A thread's own directory tells the owner; it has no threads.
-	var fst unix.Stat_t
-	dir := "task"
-	if prefix != "" {
-		dir = prefix
-	}
-	if unix.Fstatat(dirfd, dir, &fst, 0) == nil {
-		p.UID = int(fst.Uid)
-		multiThreaded = prefix == "" && fst.Nlink != 3
-	}
-	missing, unreadable := 0, 0
-	for _, l := range sc.links {
-		path := sc.linkPath[l]
-		if prefix != "" {
-			path = append([]byte(prefix), path...)
-		}
-		n, err := readlinkat(dirfd, path, *buf)
-		switch {
-		case err == nil:
-			if _, ino, err := parseNSLink((*buf)[:n]); err == nil {
-				p.Namespaces[l] = NamespaceID{sc.nsfsDev, ino}
-			}
-		case errors.Is(err, unix.ESRCH):
-			return nil, false, false
-		case errors.Is(err, unix.ENOENT):
-			// An older kernel without this namespace type, or a task
-			// that exited (a zombie has no namespaces).
-			missing++
-		default:
-			unreadable++
-		}
-	}
-	if missing == len(sc.links) {
-		return nil, false, false
-	}
-	sc.unreadableLinks.Add(int64(unreadable))
-	return p, multiThreaded, true
-}
-
-// readThreads adds to w the threads of leader whose namespaces differ from
-// the leader's.
-func (sc *scanner) readThreads(w *scanWorker, dirfd int, leader *Process) {
-	tids, err := readDirNamesAt(dirfd, "task")
-	if err != nil {
-		return
-	}
-	for _, name := range tids {
-		tid, err := strconv.Atoi(name)
-		if err != nil || tid == leader.PID {
-			continue
-		}
-		t, _, ok := sc.readTask(dirfd, "task/"+name+"/", tid, leader.Has(FieldStat), &w.buf)
-		if !ok || t.Namespaces == leader.Namespaces {
-			continue
-		}
-		t.TGID = leader.PID
-		t.NSpid = leader.NSpid
-		t.Read |= leader.Read & FieldNSpid
-		w.tasks = append(w.tasks, t)
+	if w.unreadableLinks+w.unreadableOther == gaps && !multiThreaded {
+		sc.remember(w, p, st, mark, holds, sockets)
 	}
 }
 

@@ -32,19 +32,48 @@ func BenchmarkScan(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			procs := 0
-			for _, p := range snap.Processes {
-				if !p.IsThread() {
-					procs++
-				}
-			}
-			if procs == 0 {
-				b.Fatal("the scan found no process")
-			}
-			b.ReportMetric(float64(procs), "processes")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(procs), "ns/process")
+			reportPerProcess(b, snap)
 		})
 	}
+}
+
+// BenchmarkRescan times the explorer's rescans: a Rescanner with
+// everything but threads, after a first scan, so that each scan takes
+// from the one before every process that has not run since. reused is
+// the share of processes taken so in the last scan.
+func BenchmarkRescan(b *testing.B) {
+	opts := Everything()
+	opts.Threads = false
+	r := NewRescanner(opts)
+	if _, err := r.Scan(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	var snap *Snapshot
+	for b.Loop() {
+		var err error
+		if snap, err = r.Scan(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	procs := reportPerProcess(b, snap)
+	b.ReportMetric(float64(r.reused)/float64(procs), "reused")
+}
+
+// reportPerProcess reports how many processes snap has and the time per
+// process, and returns the count.
+func reportPerProcess(b *testing.B, snap *Snapshot) int {
+	procs := 0
+	for _, p := range snap.Processes {
+		if !p.IsThread() {
+			procs++
+		}
+	}
+	if procs == 0 {
+		b.Fatal("the scan found no process")
+	}
+	b.ReportMetric(float64(procs), "processes")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(procs), "ns/process")
+	return procs
 }
 
 // BenchmarkParseStat parses a stat line captured from a running cat, read

@@ -33,6 +33,13 @@ func (sc *scanner) resolveSockets(sockets []socketFD) map[uint64]NamespaceID {
 	})
 	sockets = slices.CompactFunc(sockets, func(a, b socketFD) bool { return a.ino == b.ino })
 	found := make(map[uint64]NamespaceID, len(sockets))
+	sockets = slices.DeleteFunc(sockets, func(s socketFD) bool {
+		if !s.net.IsZero() {
+			found[s.ino] = s.net
+			return true
+		}
+		return false
+	})
 	if len(sockets) >= minSocketsForDiag && !sc.self[LinkNet].IsZero() {
 		own := ownNetnsSockets()
 		sockets = slices.DeleteFunc(sockets, func(s socketFD) bool {

@@ -28,6 +28,9 @@ type source struct {
 	// its /proc directory dirfd. The workers of the process pass call it,
 	// each with its own w.
 	visit func(sc *scanner, w *scanWorker, dirfd int, p *Process)
+	// carry, when set, adds to w instead what visit found of a process
+	// the last scan read and that has not run since (see reuse.go).
+	carry func(sc *scanner, w *scanWorker, rec *processRecord)
 	// find adds to snap what the source found; sources run in order.
 	find func(sc *scanner, snap *Snapshot) error
 }
@@ -41,7 +44,7 @@ func (sc *scanner) sources() []source {
 		srcs = append(srcs, source{visit: (*scanner).visitMountTable, find: (*scanner).findBindMounts})
 	}
 	if sc.opts.FDs {
-		srcs = append(srcs, source{visit: (*scanner).visitFDs, find: (*scanner).findDescriptors})
+		srcs = append(srcs, source{visit: (*scanner).visitFDs, carry: (*scanner).carryFDs, find: (*scanner).findDescriptors})
 	}
 	return srcs
 }

@@ -1,8 +1,6 @@
 package inspect
 
 import (
-	"github.com/nsdive/nsdive/internal/inside"
-
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -13,9 +11,9 @@ import (
 // thread that has joined it.
 //
 // Equivalent to: nsenter --uts=NSPATH uname -n; nsenter --uts=NSPATH domainname
-func readUTS(nsPath string) (*UTSInfo, error) {
+func readUTS(join joinFunc, nsPath string) (*UTSInfo, error) {
 	var uts unix.Utsname
-	err := inside.Run(nsPath, UTS.CloneFlag(), func() error {
+	err := join(nsPath, func() error {
 		if err := unix.Uname(&uts); err != nil {
 			return fmt.Errorf("uname in %s: %w", nsPath, err)
 		}

@@ -33,7 +33,7 @@ func TestUTSReadUTS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := readUTS(tt.path)
+			got, err := readUTS(joinOnce(UTS), tt.path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +56,7 @@ func TestUTSReadUTSErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := readUTS(tt.path); !errors.Is(err, tt.want) {
+			if _, err := readUTS(joinOnce(UTS), tt.path); !errors.Is(err, tt.want) {
 				t.Errorf("readUTS(%s) err = %v, want %v", tt.path, err, tt.want)
 			}
 		})

@@ -33,7 +33,7 @@ type Model struct {
 	width, height int
 
 	ctx      context.Context
-	scanOpts inspect.Options
+	scanner  *inspect.Rescanner // reads what changed since its last scan
 	interval time.Duration
 	// pace is the pause before the next rescan: the interval, or longer
 	// on a host so large that scans would take too much CPU (scan.go).
@@ -60,7 +60,7 @@ func newModel(ctx context.Context, c *common, interval time.Duration, w *world) 
 	m := &Model{
 		c:        c,
 		ctx:      ctx,
-		scanOpts: scanOptions(),
+		scanner:  inspect.NewRescanner(scanOptions()),
 		interval: interval,
 		now:      time.Now,
 		help:     help.New(),
@@ -77,7 +77,7 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	if m.live() {
 		m.scanning = true
-		cmds = append(cmds, scanCmd(m.ctx, m.scanOpts), clockCmd())
+		cmds = append(cmds, scanCmd(m.ctx, m.scanner), clockCmd())
 	}
 	return tea.Batch(cmds...)
 }
@@ -219,7 +219,7 @@ func (m *Model) rescan() tea.Cmd {
 	}
 	m.scanning = true
 	m.tickGen++ // a tick already scheduled is stale now
-	return scanCmd(m.ctx, m.scanOpts)
+	return scanCmd(m.ctx, m.scanner)
 }
 
 // scanDone takes a finished scan into the world and schedules the next.
