@@ -22,7 +22,7 @@
 //     compares two snapshots. Scan stops when its context is cancelled.
 //   - A Rescanner scans again and again, taking from its last scan only
 //     what the kernel guarantees unchanged (reuse.go); its snapshots
-//     equal those of Scan, and share nothing with the last one.
+//     equal those of Scan, with Process values of their own.
 //   - What was not read is marked so, never left as a zero that looks
 //     read: Process.Read, Snapshot.Parts and Snapshot.DetailTypes.
 //   - Every list is in a fixed order: processes by pid, holders by
