@@ -34,8 +34,13 @@ func (s *Snapshot) RefreshProcess(key ProcessKey) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	procfd, err := unix.Open(opts.ProcRoot, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", opts.ProcRoot, err)
+	}
+	defer unix.Close(procfd)
 	w := scanWorker{buf: make([]byte, 4096)}
-	sc.readProcess(&w, key.PID)
+	sc.readProcess(&w, procfd, key.PID)
 	i := slices.IndexFunc(w.tasks, func(p *Process) bool { return p.PID == key.PID })
 	if i < 0 {
 		return nil, fmt.Errorf("read process %d: %w", key.PID, fs.ErrNotExist)

@@ -122,8 +122,6 @@ type scanner struct {
 	// pinned are the namespaces that processes taken from the last scan
 	// are in or hold: the same namespaces as then.
 	pinned map[NamespaceID]bool
-	// procfd is the process pass's descriptor of the proc root.
-	procfd int
 	// visitors are the threads the details step joins namespaces on.
 	visitors map[Type]*inside.Visitor
 
@@ -186,7 +184,7 @@ func (sc *scanner) findProcesses(snap *Snapshot) error {
 	defer dir.Close()
 	// Each process's directory is opened relative to this one: a path
 	// walk from / for each would cost more.
-	sc.procfd = int(dir.Fd())
+	procfd := int(dir.Fd())
 	names, err := dir.Readdirnames(-1)
 	if err != nil {
 		return fmt.Errorf("list %s: %w", sc.opts.ProcRoot, err)
@@ -206,7 +204,7 @@ func (sc *scanner) findProcesses(snap *Snapshot) error {
 		if w.buf == nil {
 			w.buf = make([]byte, 4096)
 		}
-		sc.readProcess(w, pids[i])
+		sc.readProcess(w, procfd, pids[i])
 	})
 	all := make([]*Process, 0, len(pids))
 	for _, w := range sc.workers {
@@ -220,12 +218,12 @@ func (sc *scanner) findProcesses(snap *Snapshot) error {
 }
 
 // readProcess reads one process, and its threads where they differ, into
-// w. All reads go through a descriptor of the process's /proc directory:
+// w; procfd is the proc root, open. All reads go through a descriptor of the process's /proc directory:
 // if the pid is reused mid-read, the reads fail instead of mixing two
 // processes. A process that has not run since the last scan is taken
 // from it (see reuse.go).
-func (sc *scanner) readProcess(w *scanWorker, pid int) {
-	dirfd, err := unix.Openat(sc.procfd, strconv.Itoa(pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+func (sc *scanner) readProcess(w *scanWorker, procfd, pid int) {
+	dirfd, err := unix.Openat(procfd, strconv.Itoa(pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return
 	}
