@@ -14,8 +14,50 @@ var errNoMember = errors.New("no process is in it to read it through")
 // scanDetails reads what is inside every namespace of the types
 // Options.Details asks for, until the scan is cancelled. Files under
 // /proc/PID are enough for user, time and cgroup namespaces; uts, ipc and
-// net namespaces are read from inside, through their opened nsfs file.
+// net namespaces are read from inside, through their opened nsfs file, on
+// one thread per type that visits them all (inside.Visit).
 func (sc *scanner) scanDetails(snap *Snapshot) {
+	byType := make(map[Type][]*Namespace)
+	for _, ns := range snap.SortedNamespaces() {
+		if sc.opts.Details.Has(ns.Type) {
+			byType[ns.Type] = append(byType[ns.Type], ns)
+		}
+	}
+	for _, t := range Types {
+		nss := byType[t]
+		if len(nss) == 0 || sc.ctx.Err() != nil {
+			continue
+		}
+		if !readFromInside(t) {
+			sc.readAllDetails(snap, nss, nil)
+			continue
+		}
+		err := inside.Visit(t.CloneFlag(), func(hop func(string) error) error {
+			sc.readAllDetails(snap, nss, func(nsPath string, fn func() error) error {
+				if err := hop(nsPath); err != nil {
+					return err
+				}
+				return fn()
+			})
+			return nil
+		})
+		if err != nil {
+			for _, ns := range nss {
+				ns.Details.Err = err
+			}
+			sc.unreadableOther.Add(int64(len(nss)))
+		}
+	}
+}
+
+// readFromInside reports whether the details of namespaces of type t are
+// read from inside them.
+func readFromInside(t Type) bool { return t == UTS || t == IPC || t == Net }
+
+// readAllDetails reads the details of nss, all of one type, joining them
+// through join where their type needs it; for network namespaces it then
+// resolves the veth peers among them.
+func (sc *scanner) readAllDetails(snap *Snapshot, nss []*Namespace, join joinFunc) {
 	nets := make(map[NamespaceID]*NetInfo)
 	netPaths := make(map[NamespaceID]string)
 	var keep []int
@@ -23,16 +65,12 @@ func (sc *scanner) scanDetails(snap *Snapshot) {
 		for _, fd := range keep {
 			unix.Close(fd)
 		}
-		sc.closeVisitors()
 	}()
-	for _, ns := range snap.SortedNamespaces() {
-		if !sc.opts.Details.Has(ns.Type) {
-			continue
-		}
+	for _, ns := range nss {
 		if sc.ctx.Err() != nil {
 			return
 		}
-		fd, err := sc.readDetails(snap, ns)
+		fd, err := sc.readDetails(snap, ns, join)
 		if err != nil {
 			ns.Details.Err = err
 			sc.unreadableOther.Add(1)
@@ -44,15 +82,19 @@ func (sc *scanner) scanDetails(snap *Snapshot) {
 			keep = append(keep, fd)
 		}
 	}
-	if err := resolveVethPeers(sc.visitorFor(Net), nets, netPaths); err != nil {
+	if len(nets) == 0 {
+		return
+	}
+	if err := resolveVethPeers(join, nets, netPaths); err != nil {
 		sc.unreadableOther.Add(1)
 	}
 }
 
-// readDetails reads what is inside ns into ns.Details. For a network
-// namespace it returns the namespace's open nsfs file, which the caller
-// closes once veth peers are resolved; -1 otherwise.
-func (sc *scanner) readDetails(snap *Snapshot, ns *Namespace) (int, error) {
+// readDetails reads what is inside ns into ns.Details, joining it through
+// join where its type needs it. For a network namespace it returns the
+// namespace's open nsfs file, which the caller closes once veth peers
+// are resolved; -1 otherwise.
+func (sc *scanner) readDetails(snap *Snapshot, ns *Namespace, join joinFunc) (int, error) {
 	switch ns.Type {
 	case User, Time, Cgroup:
 		return -1, sc.readMemberDetails(snap, ns)
@@ -62,7 +104,6 @@ func (sc *scanner) readDetails(snap *Snapshot, ns *Namespace) (int, error) {
 			return -1, err
 		}
 		path := fdPath(fd)
-		join := sc.visitorFor(ns.Type)
 		switch ns.Type {
 		case UTS:
 			ns.Details.UTS, err = readUTS(join, path)
@@ -82,32 +123,11 @@ func (sc *scanner) readDetails(snap *Snapshot, ns *Namespace) (int, error) {
 // joinFunc runs fn on a thread that has joined the namespace at nsPath.
 type joinFunc func(nsPath string, fn func() error) error
 
-// visitorFor returns the joinFunc of the scan's visitor of namespaces of
-// type t: one thread for all of them (see inside.Visitor), started at its
-// first use and ended by closeVisitors. The details are read one
-// namespace at a time, so the visitors need no lock.
-func (sc *scanner) visitorFor(t Type) joinFunc {
+// joinOnce is a joinFunc for namespaces of type t that joins each on a
+// throwaway thread (inside.Run): for reading one namespace.
+func joinOnce(t Type) joinFunc {
 	return func(nsPath string, fn func() error) error {
-		v := sc.visitors[t]
-		if v == nil {
-			var err error
-			if v, err = inside.NewVisitor(t.CloneFlag()); err != nil {
-				return err
-			}
-			if sc.visitors == nil {
-				sc.visitors = make(map[Type]*inside.Visitor)
-			}
-			sc.visitors[t] = v
-		}
-		return v.Run(nsPath, fn)
-	}
-}
-
-// closeVisitors ends the threads of the scan's visitors.
-func (sc *scanner) closeVisitors() {
-	for t, v := range sc.visitors {
-		v.Close()
-		delete(sc.visitors, t)
+		return inside.Run(nsPath, t.CloneFlag(), fn)
 	}
 }
 

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -88,21 +89,24 @@ func TestInsideNoLeaks(t *testing.T) {
 			}
 			return fmt.Errorf("lkp in %+v has no peer lkq", nets[pID].Interfaces)
 		}},
-		{Name: "visitors", Fn: func() error {
-			sc := &scanner{}
-			defer sc.closeVisitors()
-			for range 3 {
-				if _, err := readUTS(sc.visitorFor(UTS), fmt.Sprintf("/proc/%d/ns/uts", p)); err != nil {
-					return err
+		{Name: "scanDetails", Fn: func() error {
+			// One Visit thread per type reads them all, then ends.
+			mine := &Snapshot{ProcRoot: "/proc", Namespaces: make(map[NamespaceID]*Namespace)}
+			for _, pid := range []int{p, q} {
+				for _, typ := range []Type{UTS, IPC, Net} {
+					id := nsOf(pid, typ)
+					mine.Namespaces[id] = &Namespace{ID: id, Type: typ, Processes: []*Process{{PID: pid, TGID: pid}}}
 				}
-				if _, err := readIPC(sc.visitorFor(IPC), fmt.Sprintf("/proc/%d/ns/ipc", p)); err != nil {
-					return err
+			}
+			sc := &scanner{ctx: context.Background(), opts: Options{Details: TypesOf(UTS, IPC, Net)}}
+			sc.scanDetails(mine)
+			for _, id := range []NamespaceID{pID, qID} {
+				if ns := mine.Namespaces[id]; ns == nil || ns.Details.Net == nil {
+					return fmt.Errorf("net namespace %v without details: %+v", id, ns)
 				}
-				for _, path := range []string{pNet, qNet} {
-					if _, err := readNet(sc.visitorFor(Net), path); err != nil {
-						return err
-					}
-				}
+			}
+			if ns := mine.Namespaces[nsOf(p, UTS)]; ns == nil || ns.Details.UTS == nil || ns.Details.UTS.Hostname != "leak-p" {
+				return fmt.Errorf("uts namespace of %d without its hostname: %+v", p, ns)
 			}
 			return nil
 		}},

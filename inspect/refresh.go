@@ -97,8 +97,7 @@ func (s *Snapshot) RefreshNamespace(id NamespaceID) (*Namespace, error) {
 		if err != nil {
 			return nil, err
 		}
-		fd, err := sc.readDetails(s, &ns)
-		sc.closeVisitors()
+		fd, err := sc.readDetails(s, &ns, joinOnce(ns.Type))
 		if fd >= 0 {
 			unix.Close(fd)
 		}

@@ -11,7 +11,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/nsdive/nsdive/internal/inside"
 	"golang.org/x/sys/unix"
 )
 
@@ -122,8 +121,6 @@ type scanner struct {
 	// pinned are the namespaces that processes taken from the last scan
 	// are in or hold: the same namespaces as then.
 	pinned map[NamespaceID]bool
-	// visitors are the threads the details step joins namespaces on.
-	visitors map[Type]*inside.Visitor
 
 	unreadableLinks atomic.Int64
 	unreadableOther atomic.Int64

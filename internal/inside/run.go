@@ -93,20 +93,13 @@ func Run(nsPath string, nstype int, fn func() error) error {
 // fn there. The caller has locked the thread and throws it away afterwards,
 // so there is no way back to restore.
 func enterAndRun(nsPath string, nstype int, fn func() error) error {
-	fd, err := unix.Open(nsPath, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", nsPath, err)
-	}
 	if nstype == unix.CLONE_NEWNS {
 		if err := unix.Unshare(unix.CLONE_FS); err != nil {
-			unix.Close(fd)
 			return fmt.Errorf("unshare(CLONE_FS) before joining %s: %w", nsPath, err)
 		}
 	}
-	err = unix.Setns(fd, nstype)
-	unix.Close(fd)
-	if err != nil {
-		return fmt.Errorf("setns %s %s: %w", typeName(nstype), nsPath, err)
+	if err := join(nsPath, nstype); err != nil {
+		return err
 	}
 	return fn()
 }

@@ -11,22 +11,26 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func TestNewVisitorRefusesUnjoinable(t *testing.T) {
+func TestVisitRefusesUnjoinable(t *testing.T) {
 	for _, nstype := range []int{unix.CLONE_NEWUSER, unix.CLONE_NEWTIME, unix.CLONE_NEWPID} {
-		if v, err := NewVisitor(nstype); !errors.Is(err, ErrNotJoinable) {
-			t.Errorf("NewVisitor(%s) = %v, %v; want ErrNotJoinable", typeName(nstype), v, err)
+		called := false
+		err := Visit(nstype, func(func(string) error) error { called = true; return nil })
+		if !errors.Is(err, ErrNotJoinable) || called {
+			t.Errorf("Visit(%s): err %v, fn called %v; want ErrNotJoinable, not called", typeName(nstype), err, called)
 		}
 	}
 }
 
-// TestVisitorHopsOnOneThread visits the namespaces of two processes in
-// turn, of each joinable type: every visit runs on the same thread, in the
-// namespace asked for; a failed visit does not run its function and the
-// next one still lands right; after Close the thread is gone.
-func TestVisitorHopsOnOneThread(t *testing.T) {
+// TestVisitHopsOnOneThread visits the namespaces of two processes and the
+// test's own in turn, three times, of each joinable type: every join
+// lands in the namespace asked for, all on one thread that is not the
+// main thread; a join that fails says why; fn's error is Visit's; after
+// Visit the thread is gone.
+func TestVisitHopsOnOneThread(t *testing.T) {
 	nstest.RequireRoot(t)
 	flags := []string{"--uts", "--ipc", "--net", "--cgroup", "--mount"}
-	pids := []int{startIn(t, flags...), startIn(t, flags...)}
+	pids := []int{startIn(t, flags...), startIn(t, flags...), os.Getpid()}
+	errDone := errors.New("done")
 	for _, tt := range []struct {
 		name   string
 		nstype int
@@ -36,90 +40,86 @@ func TestVisitorHopsOnOneThread(t *testing.T) {
 		{"mnt", unix.CLONE_NEWNS},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := NewVisitor(tt.nstype)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tids := make(map[int]bool)
-			for round := range 3 {
-				for _, pid := range append(pids, os.Getpid()) {
-					nsPath := fmt.Sprintf("/proc/%d/ns/%s", pid, tt.name)
-					want, err := os.Readlink(nsPath)
-					if err != nil {
-						t.Fatal(err)
-					}
-					var got string
-					err = v.Run(nsPath, func() error {
-						tids[unix.Gettid()] = true
-						var err error
-						got, err = os.Readlink("/proc/thread-self/ns/" + tt.name)
-						return err
-					})
-					if err != nil {
-						t.Fatalf("round %d, pid %d: %v", round, pid, err)
-					}
-					if got != want {
-						t.Errorf("round %d: the visit of pid %d's %s ran in %s", round, pid, want, got)
-					}
-				}
-				called := false
-				if err := v.Run("/proc/self/status", func() error { called = true; return nil }); !errors.Is(err, unix.EINVAL) || called {
-					t.Errorf("a visit of a file that is no namespace: err %v, fn called %v; want EINVAL, not called", err, called)
+			want := make(map[int]string)
+			for _, pid := range pids {
+				var err error
+				if want[pid], err = os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", pid, tt.name)); err != nil {
+					t.Fatal(err)
 				}
 			}
-			if len(tids) != 1 {
-				t.Fatalf("the visits ran on threads %v, want one", tids)
+			var tids []int
+			var problems []string
+			err := Visit(tt.nstype, func(join func(string) error) error {
+				for round := range 3 {
+					for _, pid := range pids {
+						if err := join(fmt.Sprintf("/proc/%d/ns/%s", pid, tt.name)); err != nil {
+							return err
+						}
+						tids = append(tids, unix.Gettid())
+						if got, err := os.Readlink("/proc/thread-self/ns/" + tt.name); err != nil || got != want[pid] {
+							problems = append(problems, fmt.Sprintf("round %d: joined pid %d's %s, in %s (%v)", round, pid, want[pid], got, err))
+						}
+					}
+					if err := join("/proc/self/status"); !errors.Is(err, unix.EINVAL) {
+						problems = append(problems, fmt.Sprintf("a join of a file that is no namespace: %v, want EINVAL", err))
+					}
+					if err := join("/nonexistent/ns"); !errors.Is(err, fs.ErrNotExist) {
+						problems = append(problems, fmt.Sprintf("a join of a missing file: %v, want ErrNotExist", err))
+					}
+				}
+				return errDone
+			})
+			if !errors.Is(err, errDone) {
+				t.Fatalf("Visit = %v, want fn's error", err)
 			}
-			v.Close()
-			for tid := range tids {
-				if tid == unix.Getpid() {
-					t.Fatal("the visitor ran on the main thread")
+			for _, p := range problems {
+				t.Error(p)
+			}
+			for _, tid := range tids {
+				if tid != tids[0] || tid == unix.Getpid() {
+					t.Fatalf("the visits ran on threads %v (main thread %d), want one other than the main thread", tids, unix.Getpid())
 				}
-				task := fmt.Sprintf("/proc/self/task/%d", tid)
-				if !nstest.Poll(func() bool { _, err := os.Stat(task); return errors.Is(err, fs.ErrNotExist) }) {
-					t.Errorf("thread %d still exists after Close: the runtime kept it", tid)
-				}
+			}
+			task := fmt.Sprintf("/proc/self/task/%d", tids[0])
+			if !nstest.Poll(func() bool { _, err := os.Stat(task); return errors.Is(err, fs.ErrNotExist) }) {
+				t.Errorf("thread %d still exists after Visit: the runtime kept it", tids[0])
 			}
 		})
 	}
 }
 
-// BenchmarkVisitor is the price of a visit on a Visitor's thread, to
-// compare with BenchmarkRun's throwaway thread.
-func BenchmarkVisitor(b *testing.B) {
-	nstest.RequireRoot(b)
-	nsPath := fmt.Sprintf("/proc/%d/ns/uts", startIn(b, "--uts"))
-	v, err := NewVisitor(unix.CLONE_NEWUTS)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer v.Close()
-	for b.Loop() {
-		if err := v.Run(nsPath, func() error { return nil }); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// TestVisitorSparesMainThread: a Visitor whose goroutine lands on the main
-// thread must serve from another (see Run's TestRunSparesMainThread).
-func TestVisitorSparesMainThread(t *testing.T) {
+// TestVisitSparesMainThread: a Visit whose goroutine lands on the main
+// thread must visit from another (see TestRunSparesMainThread).
+func TestVisitSparesMainThread(t *testing.T) {
 	nstest.RequireRoot(t)
 	nsPath := fmt.Sprintf("/proc/%d/ns/uts", startIn(t, "--uts"))
 	for range 100 {
-		v, err := NewVisitor(unix.CLONE_NEWUTS)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = v.Run(nsPath, func() error {
+		err := Visit(unix.CLONE_NEWUTS, func(join func(string) error) error {
 			if unix.Gettid() == unix.Getpid() {
-				return errors.New("joined on the main thread")
+				return errors.New("visiting on the main thread")
 			}
-			return nil
+			return join(nsPath)
 		})
-		v.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkVisit is the price of a join on a Visit's thread, to compare
+// with BenchmarkRun's throwaway thread per namespace.
+func BenchmarkVisit(b *testing.B) {
+	nstest.RequireRoot(b)
+	nsPath := fmt.Sprintf("/proc/%d/ns/uts", startIn(b, "--uts"))
+	err := Visit(unix.CLONE_NEWUTS, func(join func(string) error) error {
+		for b.Loop() {
+			if err := join(nsPath); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 }
