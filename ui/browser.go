@@ -99,7 +99,9 @@ func (b *browser) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		if b.filter.typing {
-			b.filterKey(msg)
+			if b.filter.key(msg) {
+				b.rebuild()
+			}
 			return nil
 		}
 		return b.key(msg)

@@ -18,10 +18,11 @@ var (
 	filterClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"))
 )
 
-// filterInput is the browser's `/` filter. Digits alone match a member's
-// pid exactly or appear in the inode; other text matches, ignoring case,
-// a member's command, a container's name, id or engine, an interface's
-// name (or its veth peer's) or a bind mount's path.
+// filterInput is the `/` filter of the browser and the network page.
+// Digits alone match a member's pid exactly or appear in the inode; other
+// text matches, ignoring case, a member's command, a container's name, id
+// or engine, an interface's name (or its veth peer's) or address, or a
+// bind mount's path (a /run/netns name).
 type filterInput struct {
 	typing bool
 	text   string
@@ -130,7 +131,8 @@ func processText(p *inspect.Process) string {
 }
 
 // namespaceText is what text filters search in a namespace itself, in
-// lower case: its containers, interfaces and holders.
+// lower case: its containers, interfaces with their addresses, and
+// holders.
 func namespaceText(w *world, ns *inspect.Namespace) string {
 	var b strings.Builder
 	add := func(s string) {
@@ -148,6 +150,9 @@ func namespaceText(w *world, ns *inspect.Namespace) string {
 			if i.Peer != nil {
 				add(i.Peer.Name)
 			}
+			for _, a := range i.Addrs {
+				add(a)
+			}
 		}
 	}
 	for _, l := range w.snap.HolderLabels(ns) {
@@ -156,16 +161,16 @@ func namespaceText(w *world, ns *inspect.Namespace) string {
 	return b.String()
 }
 
-// filterKey edits the filter while it is typed: esc clears it, enter
-// keeps it and gives the keys back to the list.
-func (b *browser) filterKey(msg tea.KeyPressMsg) {
-	f := &b.filter
+// key edits the filter while it is typed: esc clears it, enter keeps it
+// and gives the keys back to the page. It reports whether the text
+// changed, so that the page filters its rows again.
+func (f *filterInput) key(msg tea.KeyPressMsg) bool {
 	switch msg.String() {
 	case "esc":
 		f.clear()
 	case "enter":
 		f.typing = false
-		return
+		return false
 	case "backspace", "ctrl+h":
 		if _, size := utf8.DecodeLastRuneInString(f.text); size > 0 {
 			f.text = f.text[:len(f.text)-size]
@@ -177,32 +182,41 @@ func (b *browser) filterKey(msg tea.KeyPressMsg) {
 		f.text = f.text[:strings.LastIndex(f.text, " ")+1]
 	default:
 		if msg.Text == "" {
-			return
+			return false
 		}
 		f.text += msg.Text
 	}
-	b.rebuild()
+	return true
 }
 
-// filterView is the filter's line: the text with a cursor while typed,
-// and how many namespaces match on this tab and on all.
-func (b *browser) filterView(width int) string {
-	st := b.c.styles
-	f := b.filter
+// view is the filter's line: the text with a cursor while typed, how many
+// namespaces match (matches: "3 matches", ...) and the keys.
+func (f *filterInput) view(st *styles, width int, matches string) string {
 	line := st.Key.Render("/") + f.text
 	if f.typing {
 		line += st.Selected.Render(" ")
-	}
-	matches := fmt.Sprintf("  %d match", b.counts[0])
-	if b.counts[0] != 1 {
-		matches += "es"
-	}
-	if !tabs[b.tab].all {
-		matches += fmt.Sprintf(", %d %s", b.counts[b.tab], tabs[b.tab].name())
 	}
 	hint := "  ⏎ keep · esc clear"
 	if !f.typing {
 		hint = "  / edit · esc clear"
 	}
-	return fit(line+st.Dim.Render(matches+hint), width)
+	return fit(line+st.Dim.Render("  "+matches+hint), width)
+}
+
+// matchCount says how many namespaces match: "1 match", "3 matches".
+func matchCount(n int) string {
+	if n == 1 {
+		return "1 match"
+	}
+	return fmt.Sprintf("%d matches", n)
+}
+
+// filterView is the browser's filter line, with the matches on this tab
+// and on all.
+func (b *browser) filterView(width int) string {
+	matches := matchCount(b.counts[0])
+	if !tabs[b.tab].all {
+		matches += fmt.Sprintf(", %d %s", b.counts[b.tab], tabs[b.tab].name())
+	}
+	return b.filter.view(&b.c.styles, width, matches)
 }

@@ -12,11 +12,15 @@ import (
 // netPage draws the network namespaces and the veth pairs between them as
 // a topology, with each interface's rx and tx rates between the last two
 // scans. The selection is a namespace or a link, kept across rescans.
+// Namespaces that vanished in a rescan stay a moment, faded, as in the
+// browser; `/` filters the namespaces as the browser's filter does.
 type netPage struct {
 	c             *common
 	width, height int
+	filter        filterInput
+	matches       int // the network namespaces the filter keeps
 
-	snap  *inspect.Snapshot // the snapshot topo was built from
+	snap  *inspect.Snapshot // the snapshot the rates were computed for
 	topo  *netTopology
 	rates map[netIfKey]netRate
 	span  float64 // seconds between the scans the rates span; 0 without rates
@@ -57,8 +61,26 @@ var netShowKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("⏎", "show
 
 // Keys are the page's own keys.
 func (p *netPage) Keys() []key.Binding {
+	if p.filter.typing {
+		return []key.Binding{filterKeep, filterClear}
+	}
 	k := p.c.keys
-	return []key.Binding{k.Up, k.Down, netShowKey}
+	return []key.Binding{k.Up, k.Down, netShowKey, k.Filter}
+}
+
+// Typing reports whether the filter is being typed: the root then passes
+// every key here.
+func (p *netPage) Typing() bool { return p.filter.typing }
+
+// closeInside clears a kept filter; it reports whether there was one
+// (else esc goes back a page).
+func (p *netPage) closeInside() bool {
+	if p.filter.text == "" {
+		return false
+	}
+	p.filter.clear()
+	p.layout()
+	return true
 }
 
 // SetSize gives the page its room.
@@ -67,21 +89,45 @@ func (p *netPage) SetSize(w, h int) {
 	p.scrollTo(p.cursor)
 }
 
-// Refresh lays out the new snapshot, computes the rates since the one
-// before, and finds the selection again: the same namespace or link, or
-// for a link that went, its first end's namespace.
+// Refresh lays out the world again (a new snapshot, or highlights that
+// ran out), with the rates since the snapshot before when it is new.
 func (p *netPage) Refresh() {
 	w := p.c.world
-	if w == nil || w.snap == p.snap {
+	if w == nil {
 		return
 	}
-	p.snap = w.snap
-	p.topo = buildNetTopology(w.snap)
-	p.rates = ratesBetween(w.netPrev, w.snap)
-	p.span = 0
-	if w.netPrev != nil {
-		p.span = w.snap.Taken.Sub(w.netPrev.taken).Seconds()
+	p.filter.forget()
+	if w.snap != p.snap {
+		p.snap = w.snap
+		p.rates = ratesBetween(w.netPrev, w.snap)
+		p.span = 0
+		if w.netPrev != nil {
+			p.span = w.snap.Taken.Sub(w.netPrev.taken).Seconds()
+		}
 	}
+	p.layout()
+}
+
+// layout builds the rows of the namespaces the filter keeps, with those
+// that vanished a moment ago, and finds the selection again: the same
+// namespace or link, or for a link that went, its first end's namespace,
+// or else the row at the same place.
+func (p *netPage) layout() {
+	w := p.c.world
+	var gone []*inspect.Namespace
+	for id, v := range w.vanished {
+		if v.ns.Type == inspect.Net && w.snap.Namespaces[id] == nil {
+			gone = append(gone, v.ns)
+		}
+	}
+	p.matches = 0
+	p.topo = buildNetTopology(w.snap, func(ns *inspect.Namespace) bool {
+		kept := p.filter.keeps(w, ns)
+		if kept && w.snap.Namespaces[ns.ID] == ns {
+			p.matches++
+		}
+		return kept
+	}, gone)
 	p.cols = measureNetCols(w.snap, p.topo.rows)
 	i, ok := p.topo.at[p.sel]
 	if !ok && p.sel.isLink() {
@@ -102,7 +148,16 @@ func (p *netPage) Update(msg tea.Msg) tea.Cmd {
 	k := p.c.keys
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if p.filter.typing {
+			if p.filter.key(msg) {
+				p.layout()
+			}
+			return nil
+		}
 		switch {
+		case key.Matches(msg, k.Filter):
+			p.filter.start()
+			p.scrollTo(p.cursor)
 		case key.Matches(msg, k.Up):
 			p.move(-1)
 		case key.Matches(msg, k.Down):
@@ -127,9 +182,15 @@ func (p *netPage) Update(msg tea.Msg) tea.Cmd {
 		case tea.MouseWheelDown:
 			p.move(wheelStep)
 		}
+	case tea.PasteMsg:
+		if p.filter.typing {
+			p.filter.text += msg.Content
+			p.layout()
+		}
 	case tea.MouseClickMsg:
-		// Rows start under the title line.
-		if i := p.top + msg.Y - 1; msg.Button == tea.MouseLeft && msg.Y >= 1 && msg.Y <= p.listHeight() &&
+		// Rows start under the title line and the filter's.
+		head := p.headLines()
+		if i := p.top + msg.Y - head; msg.Button == tea.MouseLeft && msg.Y >= head && msg.Y < head+p.listHeight() &&
 			i < len(p.topo.rows) && p.topo.rows[i].sel != (netSel{}) {
 			p.cursor = i
 			p.move(0)
@@ -207,9 +268,18 @@ func (p *netPage) selected() *inspect.Namespace {
 }
 
 // listHeight is the number of topology rows shown: the room less the
-// title line and the detail of the selection.
+// title line, the filter's and the detail of the selection.
 func (p *netPage) listHeight() int {
-	return max(p.height-1-p.detailHeight(), 0)
+	return max(p.height-p.headLines()-p.detailHeight(), 0)
+}
+
+// headLines is the number of lines above the rows: the title, and the
+// filter's while it is typed or kept.
+func (p *netPage) headLines() int {
+	if p.filter.typing || p.filter.text != "" {
+		return 2
+	}
+	return 1
 }
 
 // detailHeight is the room of the selection's detail under the list: a

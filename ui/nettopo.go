@@ -75,51 +75,69 @@ type netTopology struct {
 	at map[netSel]int
 }
 
-// buildNetTopology lays out the network namespaces of snap.
-func buildNetTopology(snap *inspect.Snapshot) *netTopology {
-	nss := netNamespaces(snap)
+// buildNetTopology lays out the network namespaces of snap that keep
+// keeps, and those of gone (namespaces that vanished a moment ago, shown
+// faded where they would be, with their interfaces and no links: their
+// veths went with them). A veth whose far end's namespace keep leaves
+// out is drawn as an interface naming its peer.
+func buildNetTopology(snap *inspect.Snapshot, keep func(*inspect.Namespace) bool, gone []*inspect.Namespace) *netTopology {
+	nss := slices.DeleteFunc(netNamespaces(snap, gone), func(ns *inspect.Namespace) bool { return !keep(ns) })
 	order := make(map[inspect.NamespaceID]int, len(nss))
 	for i, ns := range nss {
 		order[ns.ID] = i
 	}
-	near := map[netIfKey]netEnd{} // near end → far end
-	far := map[netIfKey]netEnd{}  // far end → near end
+	near := map[netIfKey]netEnd{}      // near end → far end
+	far := map[netIfKey]netEnd{}       // far end → near end
+	elsewhere := map[netIfKey]netEnd{} // an end whose peer's namespace is not shown → the peer
 	for _, ns := range nss {
+		if snap.Namespaces[ns.ID] != ns {
+			continue // gone: its peers' ifindexes may name other interfaces now
+		}
 		for i := range netIfaces(ns) {
 			a := netEnd{ns, &ns.Details.Net.Interfaces[i]}
 			b, ok := peerEnd(snap, a.ifc)
-			if !ok || !nearEnd(a, b, order) {
+			if !ok {
 				continue
 			}
-			near[a.key()], far[b.key()] = b, a
+			if _, shown := order[b.ns.ID]; !shown {
+				elsewhere[a.key()] = b
+				continue
+			}
+			if nearEnd(a, b, order) {
+				near[a.key()], far[b.key()] = b, a
+			}
 		}
 	}
 
 	t := &netTopology{at: map[netSel]int{}}
 	var unlinked []*inspect.Namespace
 	for _, ns := range nss {
-		nearHere, farHere, other := 0, 0, 0
+		nearHere, farHere, hidden, other := 0, 0, 0, 0
 		for _, ifc := range netIfaces(ns) {
 			k := netIfKey{ns.ID, ifc.Index}
 			_, isNear := near[k]
 			_, isFar := far[k]
+			_, isHidden := elsewhere[k]
 			switch {
 			case isNear:
 				nearHere++
 			case isFar:
 				farHere++
+			case isHidden:
+				hidden++
+				other++
 			case ifc.Name != "lo":
 				other++
 			}
 		}
 		initial := ns.ID == snap.Initial[inspect.LinkNet]
 		switch {
-		case nearHere+farHere == 0 && !initial:
+		case nearHere+farHere+hidden == 0 && !initial:
 			unlinked = append(unlinked, ns)
 		case nearHere == 0 && other == 0 && !initial:
 			// Drawn on its links' rows only.
 		default:
-			t.block(ns, near, far)
+			t.block(ns, near, far, elsewhere)
 		}
 	}
 	if len(unlinked) > 0 {
@@ -148,7 +166,7 @@ func (t *netTopology) add(r netRow) {
 
 // block appends a namespace's heading and its interfaces, ports under
 // their bridge (or bond), loopback left out.
-func (t *netTopology) block(ns *inspect.Namespace, near, far map[netIfKey]netEnd) {
+func (t *netTopology) block(ns *inspect.Namespace, near, far, elsewhere map[netIfKey]netEnd) {
 	t.add(netRow{kind: netRowNS, ns: ns, sel: netSel{ns: ns.ID}})
 	ifcs := netIfaces(ns)
 	masters := map[string]bool{}
@@ -160,7 +178,7 @@ func (t *netTopology) block(ns *inspect.Namespace, near, far map[netIfKey]netEnd
 		if ifc.Name == "lo" || masters[ifc.Master] {
 			continue
 		}
-		t.add(ifaceRow(ns, ifc, "", near, far))
+		t.add(ifaceRow(ns, ifc, "", near, far, elsewhere))
 		var ports []*inspect.Interface
 		for j := range ifcs {
 			if ifcs[j].Master == ifc.Name {
@@ -172,14 +190,15 @@ func (t *netTopology) block(ns *inspect.Namespace, near, far map[netIfKey]netEnd
 			if j == len(ports)-1 {
 				prefix = "└─ "
 			}
-			t.add(ifaceRow(ns, p, prefix, near, far))
+			t.add(ifaceRow(ns, p, prefix, near, far, elsewhere))
 		}
 	}
 }
 
 // ifaceRow is the row of interface ifc of ns: a link where it is a near
-// end, a reference to the peer's block where it is a far end.
-func ifaceRow(ns *inspect.Namespace, ifc *inspect.Interface, port string, near, far map[netIfKey]netEnd) netRow {
+// end, a reference to the peer where it is a far end or its peer's
+// namespace is not shown.
+func ifaceRow(ns *inspect.Namespace, ifc *inspect.Interface, port string, near, far, elsewhere map[netIfKey]netEnd) netRow {
 	k := netIfKey{ns.ID, ifc.Index}
 	if b, ok := near[k]; ok {
 		return netRow{kind: netRowLink, ns: ns, ifc: ifc, far: b.ifc, farNS: b.ns, port: port, sel: linkSel(k, b.key())}
@@ -187,15 +206,17 @@ func ifaceRow(ns *inspect.Namespace, ifc *inspect.Interface, port string, near, 
 	r := netRow{kind: netRowIface, ns: ns, ifc: ifc, port: port}
 	if a, ok := far[k]; ok {
 		r.far, r.farNS = a.ifc, a.ns
+	} else if b, ok := elsewhere[k]; ok {
+		r.far, r.farNS = b.ifc, b.ns
 	}
 	return r
 }
 
-// netNamespaces returns the network namespaces of snap in the page's
-// order: the host's first, then those named under /run/netns by name,
-// containers' by name, the rest by inode.
-func netNamespaces(snap *inspect.Snapshot) []*inspect.Namespace {
-	var nss []*inspect.Namespace
+// netNamespaces returns the network namespaces of snap, with those of
+// gone, in the page's order: the host's first, then those named under
+// /run/netns by name, containers' by name, the rest by inode.
+func netNamespaces(snap *inspect.Snapshot, gone []*inspect.Namespace) []*inspect.Namespace {
+	nss := slices.Clone(gone)
 	for _, ns := range snap.Namespaces {
 		if ns.Type == inspect.Net {
 			nss = append(nss, ns)

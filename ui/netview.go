@@ -65,10 +65,13 @@ func (p *netPage) View() string {
 	h := p.listHeight()
 	lines := make([]string, 0, p.height)
 	lines = append(lines, p.titleLine())
+	if p.headLines() > 1 {
+		lines = append(lines, p.filter.view(&st, p.width, matchCount(p.matches)))
+	}
 	for i := p.top; i < len(p.topo.rows) && i < p.top+h; i++ {
 		lines = append(lines, p.rowLine(i))
 	}
-	for len(lines) < 1+h {
+	for len(lines) < p.headLines()+h {
 		lines = append(lines, "")
 	}
 	if p.detailHeight() > 0 {
@@ -128,10 +131,14 @@ func (p *netPage) rowLine(i int) string {
 func (p *netPage) nsSegs(r netRow) []netSeg {
 	st := p.c.styles
 	label := &st.Label
+	meta := netMeta(p.snap, r.ns)
 	if _, ok := p.c.world.appeared[r.ns.ID]; ok {
 		label = &st.Appeared
 	}
-	segs := []netSeg{{netLabel(p.snap, r.ns), label}, {"  " + strings.Join(netMeta(p.snap, r.ns), " · "), &st.Dim}}
+	if p.gone(r.ns) {
+		label, meta = &st.Vanished, append(meta, "vanished in the last rescan")
+	}
+	segs := []netSeg{{netLabel(p.snap, r.ns), label}, {"  " + strings.Join(meta, " · "), &st.Dim}}
 	if !r.compact {
 		return segs
 	}
@@ -181,6 +188,8 @@ func (p *netPage) ifaceSegs(r netRow) (left, right []netSeg) {
 		rateNS, rateIfc = r.farNS, r.far
 	case r.far != nil:
 		left = append(left, netSeg{"═══ " + r.far.Name + " in " + netLabel(p.snap, r.farNS), &st.Dim})
+	case r.ifc.Kind == "veth" && p.gone(r.ns):
+		left = append(left, netSeg{"╌╌╌ gone with its peer", &st.Dim})
 	case r.ifc.Kind == "veth":
 		left = append(left, netSeg{"═══ peer not seen", &st.Dim})
 	default:
@@ -196,7 +205,18 @@ func (p *netPage) ifaceSegs(r netRow) (left, right []netSeg) {
 		style = &st.Dim
 	}
 	right = []netSeg{{fmt.Sprintf("%*s %*s", netRateW, rx, netRateW, tx), style}}
+	if p.gone(r.ns) {
+		for i := range left {
+			left[i].style = &st.Vanished
+		}
+	}
 	return left, right
+}
+
+// gone reports whether ns vanished in a rescan a moment ago: the page
+// still shows it, faded.
+func (p *netPage) gone(ns *inspect.Namespace) bool {
+	return p.snap.Namespaces[ns.ID] != ns
 }
 
 // colWidths shares the room left of the rates among the columns, each no
