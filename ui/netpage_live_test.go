@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -78,4 +79,49 @@ func containsInOrder(s string, parts []string) bool {
 		s = s[i+len(part):]
 	}
 	return true
+}
+
+// TestNetPageLiveVanishes: a netns made with ip netns add is found on the
+// network page with `/` and its name; after ip netns del and a rescan it
+// is still shown, marked vanished, until the highlight runs out.
+func TestNetPageLiveVanishes(t *testing.T) {
+	nstest.RequireRoot(t)
+	name := nstest.Name + "-nv-gone"
+	nstest.Run(t, "ip", "netns", "add", name)
+	deleted := false
+	t.Cleanup(func() {
+		if !deleted {
+			nstest.Run(t, "ip", "netns", "del", name)
+		}
+	})
+	scan := func() *inspect.Snapshot {
+		snap, err := inspect.Scan(t.Context(), scanOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return snap
+	}
+	c := testCommon()
+	c.world = newWorld(scan(), 0)
+	p := newNetPage(c, inspect.NamespaceID{})
+	p.SetSize(200, 30)
+	pressNet(p, "/", name, "enter")
+	view := ansi.Strip(p.View())
+	if p.matches != 1 || !strings.Contains(view, "▸ "+name+" ") && !strings.Contains(view, "▸   "+name+" ") {
+		t.Fatalf("/%s: %d matches, want %s selected:\n%s", name, p.matches, name, view)
+	}
+	nstest.Run(t, "ip", "netns", "del", name)
+	deleted = true
+	now := time.Now()
+	c.world = c.world.next(scan(), 0, now)
+	p.Refresh()
+	view = ansi.Strip(p.View())
+	if !strings.Contains(view, name) || !strings.Contains(view, "vanished in the last rescan") {
+		t.Errorf("after ip netns del and a rescan, %s is not shown vanished:\n%s", name, view)
+	}
+	c.world.expire(now.Add(flashFor))
+	p.Refresh()
+	if view = ansi.Strip(p.View()); strings.Count(view, name) != 1 || p.matches != 0 { // the filter line names it
+		t.Errorf("after %s, %s is still shown:\n%s", flashFor, name, view)
+	}
 }
