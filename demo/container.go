@@ -135,7 +135,7 @@ func (b *builder) makeContainer(c Container) error {
 	if err := b.makePrivate(target); err != nil {
 		return err
 	}
-	if err := b.run(makeQueue(target)); err != nil {
+	if err := b.run(makeQueue(target, c.UIDBase)); err != nil {
 		return err
 	}
 	if err := b.run(actions.SetHostname(target, c.Name)); err != nil {
@@ -194,13 +194,26 @@ func startContainer(c Container, cgroup string) (*os.Process, error) {
 }
 
 // makeQueue returns the action that makes a System V message queue in
-// target's ipc namespace.
-func makeQueue(target actions.Target) (*actions.Action, error) {
+// target's ipc namespace, owned by the container's root: host uid and
+// gid owner, its root's outside. A queue made by the host's root would
+// belong, seen from inside (ipcs in the container), to an id the
+// container's user namespace does not map: nobody, 65534. The thread
+// that joins the ipc namespace takes the owner's ids for itself alone
+// (raw setresgid and setresuid: Go's own calls change every thread),
+// and is thrown away afterwards.
+func makeQueue(target actions.Target, owner int) (*actions.Action, error) {
 	path := fmt.Sprintf("/proc/%d/ns/ipc", target.PID)
 	return &actions.Action{Description: "a message queue in " + target.String(), Steps: []actions.Step{{
-		Command: fmt.Sprintf("nsenter -t %d -i ipcmk -Q", target.PID),
+		Command: fmt.Sprintf("nsenter -t %d -i -S %d -G %d ipcmk -Q", target.PID, owner, owner),
 		Do: func() error {
 			return inside.Run(path, unix.CLONE_NEWIPC, func() error {
+				id := uintptr(owner)
+				if _, _, errno := unix.RawSyscall(unix.SYS_SETRESGID, id, id, id); errno != 0 {
+					return fmt.Errorf("take gid %d for the message queue: %w", owner, errno)
+				}
+				if _, _, errno := unix.RawSyscall(unix.SYS_SETRESUID, id, id, id); errno != 0 {
+					return fmt.Errorf("take uid %d for the message queue: %w", owner, errno)
+				}
 				if _, _, errno := unix.Syscall(unix.SYS_MSGGET, QueueKey, unix.IPC_CREAT|0o600, 0); errno != 0 {
 					return fmt.Errorf("make the message queue: %w", errno)
 				}

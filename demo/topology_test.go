@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nsdive/nsdive/inspect"
+	"github.com/nsdive/nsdive/internal/inside"
 	"github.com/nsdive/nsdive/internal/sandbox"
 	"golang.org/x/sys/unix"
 )
@@ -76,6 +77,9 @@ func TestSnapshotShowsTheLab(t *testing.T) {
 		}
 		if got := ns(inspect.IPC).Details.IPC; got == nil || got.MessageQueue != 1 {
 			t.Errorf("%s's ipc namespace holds %+v, want one message queue", c.Name, got)
+		}
+		if owner := queueOwner(t, p.PID); owner != fmt.Sprintf("%d %d %d %d", c.UIDBase, c.UIDBase, c.UIDBase, c.UIDBase) {
+			t.Errorf("%s's message queue has uid gid cuid cgid %q, want the container's root, %d, which it sees as root", c.Name, owner, c.UIDBase)
 		}
 		if dir := cgroupDir(c.Name); dir != "" {
 			if got := ns(inspect.Cgroup).Details.Cgroup; got == nil || got.Root != "/"+CgroupParent+"/"+c.Name {
@@ -182,4 +186,29 @@ func TestMountPropagatesAsTheTypesSay(t *testing.T) {
 			t.Errorf("%s sees the mount at %s: %v, want %v", name, dir, got, want)
 		}
 	}
+}
+
+// queueOwner returns the uid, gid, cuid and cgid of the lab's message
+// queue in the ipc namespace of pid, as /proc/sysvipc/msg shows them from
+// the host's user namespace.
+func queueOwner(t *testing.T, pid int) string {
+	t.Helper()
+	var data []byte
+	err := inside.Run(fmt.Sprintf("/proc/%d/ns/ipc", pid), unix.CLONE_NEWIPC, func() error {
+		var err error
+		data, err = os.ReadFile("/proc/sysvipc/msg") // bound to the opener's ipc namespace
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(data)) {
+		// key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid ...
+		f := strings.Fields(line)
+		if len(f) >= 11 && f[0] == fmt.Sprint(QueueKey) {
+			return strings.Join(f[7:11], " ")
+		}
+	}
+	t.Fatalf("no queue with key %d in the ipc namespace of %d:\n%s", QueueKey, pid, data)
+	return ""
 }
