@@ -127,3 +127,66 @@ func TestDemoExplorer(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoUpInterrupted sends SIGINT, SIGTERM and SIGHUP (an SSH session
+// that drops) to nsdive demo up part-way, each time while a different
+// step runs: it exits 1 with one line saying so, and nothing of the lab
+// is left: no process, mount, cgroup, persisted netns, link or state
+// file, and demo status says the lab is missing.
+func TestDemoUpInterrupted(t *testing.T) {
+	nstest.RequireRoot(t)
+	nstest.Serialize(t, nstest.LabLock)
+	if left := demo.Leftovers(); len(left) > 0 {
+		t.Fatalf("a lab is up, or left: %v: run nsdive demo down first", left)
+	}
+	t.Cleanup(func() { runNsdive(t, "demo", "down", "-q") })
+	for _, tt := range []struct {
+		sig   unix.Signal
+		after string // the printed command after which the signal goes
+	}{
+		{unix.SIGINT, "# ip -n lab-net link add lab-br type bridge"},
+		{unix.SIGTERM, "-u hostname lab-web"},
+		{unix.SIGHUP, "link add lab-cache type veth"},
+	} {
+		t.Run(tt.sig.String(), func(t *testing.T) {
+			cmd := exec.Command(nsdiveBin, "demo", "up")
+			stderr, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = cmd.Process.Kill() })
+			var last string
+			sent := false
+			lines := bufio.NewScanner(stderr)
+			for lines.Scan() {
+				last = lines.Text()
+				if !sent && strings.Contains(last, tt.after) {
+					if err := cmd.Process.Signal(tt.sig); err != nil {
+						t.Fatal(err)
+					}
+					sent = true
+				}
+			}
+			err = cmd.Wait()
+			if !sent {
+				t.Fatalf("nsdive demo up never printed %q (%v)", tt.after, err)
+			}
+			if cmd.ProcessState.ExitCode() != 1 || !strings.HasPrefix(last, "nsdive demo: ") || !strings.Contains(last, "interrupted: what was built so far is taken down") {
+				t.Errorf("after %s: exit %d, last line %q; want 1 and one line saying it was cancelled", tt.sig, cmd.ProcessState.ExitCode(), last)
+			}
+			if left := demo.Leftovers(); len(left) > 0 {
+				t.Errorf("after %s, left behind: %v", tt.sig, left)
+			}
+			if out, err := exec.Command("ip", "-o", "link", "show").Output(); err != nil || strings.Contains(string(out), "lab-") {
+				t.Errorf("after %s, the host's links: %v\n%s", tt.sig, err, out)
+			}
+			stdout, _, code := runNsdive(t, "demo", "status")
+			if code != 1 || !strings.Contains(string(stdout), "MISSING") {
+				t.Errorf("nsdive demo status after %s: exit %d, want 1\n%s", tt.sig, code, stdout)
+			}
+		})
+	}
+}

@@ -155,7 +155,7 @@ func procStat(pid int) (uint64, byte, error) {
 // markedProcesses lists the live processes that carry the lab's marker:
 // those an Up killed half-way started but had not recorded yet.
 func markedProcesses() []int {
-	marked := sandbox.Owner{Marker: markerEnv + "=1"}.Processes()
+	marked := owner.Processes()
 	return slices.DeleteFunc(marked, func(pid int) bool {
 		_, state, err := procStat(pid)
 		return err != nil || state == 'Z'
@@ -175,4 +175,24 @@ func isMountPoint(path string) bool {
 		}
 	}
 	return false
+}
+
+// owner finds what the lab made: mounts under /run/nsdive-lab, the
+// nsdive-lab cgroup and processes with the lab's marker.
+var owner = sandbox.Owner{Name: CgroupParent, Marker: markerEnv + "=1"}
+
+// Leftovers lists what exists of a lab, made by Up or left by one that
+// was killed: its processes, mounts, cgroups, persisted network
+// namespaces and state file; empty when there is none.
+func Leftovers() []string {
+	left := owner.Leftovers()
+	for _, name := range []string{Netns, EmptyNetns} {
+		if _, err := os.Lstat(filepath.Join("/run/netns", name)); err == nil {
+			left = append(left, "/run/netns/"+name)
+		}
+	}
+	if _, err := os.Lstat(StateFile); err == nil {
+		left = append(left, StateFile)
+	}
+	return left
 }

@@ -34,7 +34,7 @@ func TestUpFailingAtEachStageLeavesNothing(t *testing.T) {
 		if !errors.Is(err, injected) {
 			t.Fatalf("stage %d: %v, want the injected failure", stage, err)
 		}
-		if left := leftovers(); len(left) > 0 {
+		if left := Leftovers(); len(left) > 0 {
 			t.Fatalf("after a failure at stage %d, left behind: %v", stage, left)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
@@ -49,7 +49,7 @@ func TestUpFailingAtEachStageLeavesNothing(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("cancelled at stage %d: %v, want context.Canceled", stage, err)
 		}
-		if left := leftovers(); len(left) > 0 {
+		if left := Leftovers(); len(left) > 0 {
 			t.Fatalf("after a cancel at stage %d, left behind: %v", stage, left)
 		}
 	}

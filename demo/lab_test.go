@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,9 +15,6 @@ import (
 	"github.com/nsdive/nsdive/internal/sandbox"
 )
 
-// labOwner finds what the lab left: mounts under /run/nsdive-lab, the
-// nsdive-lab cgroup and processes with the lab's marker.
-var labOwner = sandbox.Owner{Name: CgroupParent, Marker: markerEnv + "=1"}
 
 // TestMain fails the run if the tests left a lab behind. It looks under
 // the tests' lock: another package's tests may have a lab up meanwhile.
@@ -29,27 +25,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	left := leftovers()
+	left := Leftovers()
 	unlock()
 	if len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "the tests left behind:\n  %s\n", strings.Join(left, "\n  "))
 		code = 1
 	}
 	os.Exit(code)
-}
-
-// leftovers lists what exists of a lab.
-func leftovers() []string {
-	left := labOwner.Leftovers()
-	for _, name := range []string{Netns, EmptyNetns} {
-		if _, err := os.Lstat(filepath.Join("/run/netns", name)); err == nil {
-			left = append(left, "/run/netns/"+name)
-		}
-	}
-	if _, err := os.Lstat(StateFile); err == nil {
-		left = append(left, StateFile)
-	}
-	return left
 }
 
 // labTest serialises the tests that build the lab, fails when a lab is
@@ -59,7 +41,7 @@ func labTest(t *testing.T) {
 	t.Helper()
 	nstest.RequireRoot(t)
 	nstest.Serialize(t, nstest.LabLock)
-	if left := leftovers(); len(left) > 0 {
+	if left := Leftovers(); len(left) > 0 {
 		t.Fatalf("a lab is up, or left: %v: run nsdive demo down first", left)
 	}
 	t.Cleanup(func() {
@@ -140,7 +122,7 @@ func serials(t *testing.T, ids []sandbox.ID) map[uint64]string {
 // moment (a busy host), so a namespace must stay for 10 s to fail.
 func checkGone(t *testing.T, serials map[uint64]string) {
 	t.Helper()
-	if left := leftovers(); len(left) > 0 {
+	if left := Leftovers(); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
 	}
 	var still []string

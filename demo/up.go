@@ -100,7 +100,7 @@ func (b *builder) next() error {
 		}
 	}
 	if err := b.ctx.Err(); err != nil {
-		return fmt.Errorf("lab interrupted: %w", err)
+		return fmt.Errorf("interrupted: what was built so far is taken down (%w)", err)
 	}
 	return nil
 }
