@@ -15,7 +15,6 @@ import (
 	"github.com/nsdive/nsdive/internal/sandbox"
 )
 
-
 // TestMain fails the run if the tests left a lab behind. It looks under
 // the tests' lock: another package's tests may have a lab up meanwhile.
 func TestMain(m *testing.M) {
