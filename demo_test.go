@@ -146,7 +146,7 @@ func TestDemoUpInterrupted(t *testing.T) {
 	}{
 		{unix.SIGINT, "# ip -n lab-net link add lab-br type bridge"},
 		{unix.SIGTERM, "-u hostname lab-web"},
-		{unix.SIGHUP, "link add lab-cache type veth"},
+		{unix.SIGHUP, "-u hostname lab-cache"},
 	} {
 		t.Run(tt.sig.String(), func(t *testing.T) {
 			cmd := exec.Command(nsdiveBin, "demo", "up")

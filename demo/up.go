@@ -65,10 +65,20 @@ func Up(ctx context.Context, opts Options) error {
 		return fmt.Errorf("%s exists and no lab of nsdive demo made it: remove it first", strings.Join(foreign, ", "))
 	}
 	b := &builder{ctx: ctx, opts: opts}
-	if err := b.build(); err != nil {
+	err = b.build()
+	if err == nil && ctx.Err() != nil {
+		// Cancelled after the last step looked: the caller wants no lab.
+		err = interrupted(ctx.Err())
+	}
+	if err != nil {
 		return errors.Join(err, down(b.state, opts))
 	}
 	return nil
+}
+
+// interrupted is Up's error when its context ended it.
+func interrupted(err error) error {
+	return fmt.Errorf("interrupted: what was built so far is taken down (%w)", err)
 }
 
 // foreignObjects lists the lab's objects that exist already.
@@ -100,7 +110,7 @@ func (b *builder) next() error {
 		}
 	}
 	if err := b.ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted: what was built so far is taken down (%w)", err)
+		return interrupted(err)
 	}
 	return nil
 }
