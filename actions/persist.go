@@ -3,17 +3,17 @@ package actions
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"strings"
 
 	"github.com/nsdive/nsdive/inspect"
+	"github.com/nsdive/nsdive/internal/nsfile"
 	"golang.org/x/sys/unix"
 )
 
 // NetnsDir is where ip netns keeps its network namespaces, one bind-mounted
 // file per name.
-const NetnsDir = "/run/netns"
+const NetnsDir = nsfile.NetnsDir
 
 // PersistSpec asks for one namespace of a target to be bind-mounted at a
 // file, which keeps the namespace alive without a process in it.
@@ -114,19 +114,6 @@ func lstat(path string) (unix.Stat_t, error) {
 	return st, err
 }
 
-// isMountRoot reports whether path is the root of a mount, without
-// following a last symlink.
-func isMountRoot(path string) (bool, error) {
-	var stx unix.Statx_t
-	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_TYPE, &stx); err != nil {
-		return false, fmt.Errorf("statx %s: %w", path, err)
-	}
-	if stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT == 0 {
-		return false, fmt.Errorf("statx %s: this kernel does not say whether it is a mount point (Linux 5.8 does)", path)
-	}
-	return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0, nil
-}
-
 // netnsDirSteps make /run/netns as ip netns add does: the directory, a
 // bind mount of it on itself when it is not a mount point yet, and shared
 // propagation, so that a namespace mounted inside shows in the mount
@@ -142,18 +129,13 @@ func netnsDirSteps() ([]Step, error) {
 		steps = append(steps, Step{
 			Command: "mkdir -p " + NetnsDir,
 			Do: func() error {
-				err := unix.Mkdir(NetnsDir, 0o755)
-				if err != nil && !errors.Is(err, unix.EEXIST) {
-					return needRoot(fmt.Errorf("mkdir %s: %w", NetnsDir, err))
-				}
-				made = err == nil
-				return nil
+				var err error
+				made, err = nsfile.MakeNetnsDir()
+				return needRoot(err)
 			},
 			Undo: func() error {
 				if made {
-					if err := unix.Rmdir(NetnsDir); err != nil && !errors.Is(err, unix.ENOTEMPTY) && !errors.Is(err, unix.EBUSY) {
-						return fmt.Errorf("rmdir %s: %w", NetnsDir, err)
-					}
+					return nsfile.RemoveNetnsDir()
 				}
 				return nil
 			},
@@ -165,33 +147,20 @@ func netnsDirSteps() ([]Step, error) {
 	}
 	mounted := false
 	if err == nil {
-		if mounted, err = isMountRoot(NetnsDir); err != nil {
+		if mounted, err = nsfile.IsMountRoot(NetnsDir); err != nil {
 			return nil, err
 		}
 	}
 	if !mounted {
 		steps = append(steps, Step{
 			Command: fmt.Sprintf("mount --rbind %s %s", NetnsDir, NetnsDir),
-			Do: func() error {
-				err := unix.Mount(NetnsDir, NetnsDir, "none", unix.MS_BIND|unix.MS_REC, "")
-				return needRoot(wrapErr("bind-mount "+NetnsDir+" on itself", err))
-			},
-			// A plain unmount fails with EBUSY when a namespace was
-			// persisted in there meanwhile: then it stays.
-			Undo: func() error {
-				if err := unix.Unmount(NetnsDir, unix.UMOUNT_NOFOLLOW); err != nil && !errors.Is(err, unix.EBUSY) {
-					return fmt.Errorf("umount %s: %w", NetnsDir, err)
-				}
-				return nil
-			},
+			Do:      func() error { return needRoot(nsfile.BindNetnsDir()) },
+			Undo:    nsfile.UnbindNetnsDir,
 		})
 	}
 	steps = append(steps, Step{
 		Command: "mount --make-rshared " + NetnsDir,
-		Do: func() error {
-			err := unix.Mount("", NetnsDir, "none", unix.MS_SHARED|unix.MS_REC, "")
-			return needRoot(wrapErr("make "+NetnsDir+" shared", err))
-		},
+		Do:      func() error { return needRoot(nsfile.ShareNetnsDir()) },
 	})
 	return steps, nil
 }
@@ -199,7 +168,7 @@ func netnsDirSteps() ([]Step, error) {
 // bindSteps create the file of spec and bind-mount target's namespace,
 // which has inode ino, on it.
 func bindSteps(target Target, spec PersistSpec, ino uint64) []Step {
-	file := &persistFile{path: spec.Path, fd: -1}
+	file := &persistFile{path: spec.Path}
 	mount := Step{
 		Command: fmt.Sprintf("mount --bind /proc/%d/ns/%s %s", target.PID, spec.Type, spec.Path),
 		Do: func() error {
@@ -228,73 +197,55 @@ func bindSteps(target Target, spec PersistSpec, ino uint64) []Step {
 	return []Step{file.createStep(), mount}
 }
 
-// persistFile is the file a namespace is bound at: made exclusively and
-// held open until the mount goes onto its descriptor, so that a file
-// swapped in at the path meanwhile is left alone.
+// persistFile is the file a namespace is bound at (nsfile.File), as steps:
+// made by createStep, bound by bind, undone by unmount and the create
+// step's undo.
 type persistFile struct {
 	path string
-	fd   int // -1 when not open
-	made unix.Stat_t
+	file *nsfile.File // nil until made
 }
 
-// createStep makes the file. O_EXCL never follows a symlink at the path
-// and fails when anything is there; undo removes the file only if it is
+// createStep makes the file, exclusively; undo removes it only if it is
 // still the one made.
 func (f *persistFile) createStep() Step {
 	return Step{
 		Command: "touch " + f.path,
 		Do: func() error {
-			fd, err := unix.Open(f.path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-			if errors.Is(err, unix.EEXIST) {
+			file, err := nsfile.Create(f.path)
+			if errors.Is(err, nsfile.ErrExists) {
 				return existsError(f.path)
 			}
 			if err != nil {
-				return needRoot(fmt.Errorf("create %s: %w", f.path, err))
+				return needRoot(err)
 			}
-			if err := unix.Fstat(fd, &f.made); err != nil {
-				unix.Close(fd)
-				unix.Unlink(f.path)
-				return fmt.Errorf("stat %s: %w", f.path, err)
-			}
-			f.fd = fd
+			f.file = file
 			return nil
 		},
 		Undo: func() error {
-			f.close()
-			return removeIfSame(f.path, f.made)
+			if f.file == nil {
+				return nil
+			}
+			return f.file.Remove()
 		},
 	}
 }
 
 // bind bind-mounts the namespace open at nsFD on the file.
 func (f *persistFile) bind(nsFD int) error {
-	return unix.Mount(fmt.Sprintf("/proc/self/fd/%d", nsFD), fmt.Sprintf("/proc/self/fd/%d", f.fd), "", unix.MS_BIND, "")
+	if f.file == nil {
+		return fmt.Errorf("bind a namespace at %s: the file was not made", f.path)
+	}
+	return f.file.Bind(nsFD)
 }
 
 // unmount takes the bind mount off the file, the undo of a bind.
-func (f *persistFile) unmount() error {
-	return wrapErr("umount "+f.path, unix.Unmount(f.path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW))
-}
+func (f *persistFile) unmount() error { return nsfile.Unmount(f.path) }
 
 // close closes the file's descriptor once the mount is made or undone.
 func (f *persistFile) close() {
-	if f.fd >= 0 {
-		unix.Close(f.fd)
-		f.fd = -1
+	if f.file != nil {
+		f.file.Close()
 	}
-}
-
-// removeIfSame unlinks path if it is still the file made (device and
-// inode of was).
-func removeIfSame(path string, was unix.Stat_t) error {
-	st, err := lstat(path)
-	if errors.Is(err, fs.ErrNotExist) || err == nil && (st.Dev != was.Dev || st.Ino != was.Ino) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("stat %s: %w", path, err)
-	}
-	return wrapErr("remove "+path, unix.Unlink(path))
 }
 
 // wrapErr puts what was being done before a non-nil err.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nsdive/nsdive/inspect"
+	"github.com/nsdive/nsdive/internal/nsfile"
 	"github.com/nsdive/nsdive/internal/nstest"
 	"golang.org/x/sys/unix"
 )
@@ -214,7 +215,7 @@ func TestPersistRollsBack(t *testing.T) {
 		}
 		checkGone(t, netPath)
 		checkGone(t, utsPath)
-		if root, err := isMountRoot(NetnsDir); err != nil || !root {
+		if root, err := nsfile.IsMountRoot(NetnsDir); err != nil || !root {
 			t.Errorf("after step %d failed, %s is no longer a mount point (%v)", k, NetnsDir, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nsdive/nsdive/inspect"
 	"github.com/nsdive/nsdive/internal/inside"
+	"github.com/nsdive/nsdive/internal/nsfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -43,7 +44,7 @@ func SetPropagation(target Target, path, kind string, recursive bool) (*Action, 
 	}
 	// Check before anything changes that path is a mount point there.
 	err := inMount(target, func() error {
-		root, err := isMountRoot(path)
+		root, err := nsfile.IsMountRoot(path)
 		switch {
 		case errors.Is(err, unix.ENOENT):
 			return fmt.Errorf("%s does not exist in the mount namespace of %s", path, target)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/nsdive/nsdive/internal/nsfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,7 +24,7 @@ func Release(path string) (*Action, error) {
 	case st.Mode&unix.S_IFMT == unix.S_IFLNK:
 		return nil, fmt.Errorf("%s is a symlink: give the file a namespace is mounted on", path)
 	}
-	root, err := isMountRoot(path)
+	root, err := nsfile.IsMountRoot(path)
 	if err != nil {
 		return nil, err
 	}
@@ -38,22 +39,10 @@ func Release(path string) (*Action, error) {
 		Description: "release " + path,
 		Steps: []Step{{
 			Command: "umount -l " + path,
-			Do: func() error {
-				err := unix.Unmount(path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW)
-				return needRoot(wrapErr("umount "+path, err))
-			},
+			Do:      func() error { return needRoot(nsfile.Unmount(path)) },
 		}, {
 			Command: "rm " + path,
-			Do: func() error {
-				st, err := lstat(path)
-				if err != nil {
-					return fmt.Errorf("stat %s: %w", path, err)
-				}
-				if st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size != 0 {
-					return fmt.Errorf("unmounted, but left %s in place: it is not the empty file persisting makes", path)
-				}
-				return needRoot(wrapErr("remove "+path, unix.Unlink(path)))
-			},
+			Do:      func() error { return needRoot(nsfile.RemoveEmpty(path)) },
 		}},
 	}, nil
 }

@@ -70,7 +70,7 @@ func failStep(err error) Step { return Step{Do: func() error { return err }} }
 // bindNewSteps create the file of spec and bind-mount the namespace open
 // at nsFile on it.
 func bindNewSteps(spec PersistSpec, nsFile *os.File) []Step {
-	file := &persistFile{path: spec.Path, fd: -1}
+	file := &persistFile{path: spec.Path}
 	mount := Step{
 		Command: fmt.Sprintf("mount --bind /proc/PID/ns/%s %s", spec.Type, spec.Path),
 		Do: func() error {

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/nsdive/nsdive/internal/sandbox"
+	"github.com/nsdive/nsdive/internal/nsfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,17 +25,12 @@ const (
 	ready     = "ready"
 )
 
-// Roles of a lab process.
-const (
-	// roleKeeper holds a uts namespace by a descriptor.
-	roleKeeper = "keeper"
-	// roleHold only waits to be killed: a network namespace's first
-	// process, until the namespace is persisted.
-	roleHold = "hold"
-)
+// roleKeeper is the role of the lab's keeper, which holds a uts
+// namespace by a descriptor.
+const roleKeeper = "keeper"
 
 // init becomes a lab process when this binary was started as one: the
-// keeper, or a network namespace's first process. The containers are the
+// keeper. The containers are the
 // re-executed nsdive of nsdive unshare (internal/child).
 func init() {
 	if len(os.Args) != 3 || os.Args[1] != roleArg || os.Getenv(markerEnv) != "1" {
@@ -56,10 +51,6 @@ func become(role string, readyPipe *os.File) error {
 			return err
 		}
 		defer unix.Close(fd)
-		fmt.Fprintln(readyPipe, ready)
-		readyPipe.Close()
-		return reap()
-	case roleHold:
 		fmt.Fprintln(readyPipe, ready)
 		readyPipe.Close()
 		return reap()
@@ -86,22 +77,15 @@ func unescape(s string) string {
 	return b.String()
 }
 
-// holdUTS makes a uts namespace on a thread that then ends, and returns a
-// descriptor of it: the only thing that keeps it.
+// holdUTS makes a uts namespace named HeldHostname on a thread that then
+// ends, and returns a descriptor of it: the only thing that keeps it.
 func holdUTS() (int, error) {
-	fd := -1
-	err := sandbox.OnThrowawayThread(func() error {
-		if err := unix.Unshare(unix.CLONE_NEWUTS); err != nil {
-			return fmt.Errorf("unshare a uts namespace: %w", err)
-		}
+	return nsfile.New(unix.CLONE_NEWUTS, func() error {
 		if err := unix.Sethostname([]byte(HeldHostname)); err != nil {
 			return fmt.Errorf("set its hostname: %w", err)
 		}
-		var err error
-		fd, err = unix.Open("/proc/thread-self/ns/uts", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		return err
+		return nil
 	})
-	return fd, err
 }
 
 // reap reaps the children it inherits until SIGTERM or SIGINT; as pid 1

@@ -11,7 +11,6 @@ import (
 	"syscall"
 
 	"github.com/nsdive/nsdive/actions"
-	"github.com/nsdive/nsdive/inspect"
 	"golang.org/x/sys/unix"
 )
 
@@ -210,30 +209,8 @@ func mountStep(command, source, target, fstype string, flags uintptr) actions.St
 	}}
 }
 
-// hold starts a process in new namespaces of flags, persists them with
-// specs and ends the process, which leaves the namespaces held by their
-// files only.
-func (b *builder) hold(name string, flags uintptr, specs []actions.PersistSpec) error {
-	p, err := startProcess(roleHold, name, &syscall.SysProcAttr{Cloneflags: flags})
-	if err != nil {
-		return err
-	}
-	defer func() { _ = killProc(p.Pid) }()
-	target, err := actions.TargetPID(p.Pid)
-	if err != nil {
-		return err
-	}
-	if err := b.record(func(s *State) { s.Procs = append(s.Procs, Proc{name, p.Pid, target.StartTime}) }); err != nil {
-		return err
-	}
-	err = b.run(actions.Persist(target, specs))
-	if kerr := killProc(p.Pid); kerr != nil {
-		return errors.Join(err, kerr)
-	}
-	return errors.Join(err, b.record(func(s *State) { s.Procs = s.Procs[:len(s.Procs)-1] }))
-}
-
-// makeNetns makes a network namespace persisted at /run/netns/name.
+// makeNetns makes a network namespace persisted at /run/netns/name, with
+// no process in it, as ip netns add does.
 func (b *builder) makeNetns(name string) error {
 	path, err := actions.NetnsPath(name)
 	if err != nil {
@@ -242,10 +219,7 @@ func (b *builder) makeNetns(name string) error {
 	if err := b.record(func(s *State) { s.Netns = append(s.Netns, path) }); err != nil {
 		return err
 	}
-	if b.opts.Log != nil {
-		fmt.Fprintf(b.opts.Log, "# unshare --net sleep infinity &  # ended once persisted, as ip netns add %s leaves it\n", name)
-	}
-	return b.hold(name, unix.CLONE_NEWNET, []actions.PersistSpec{{Type: inspect.Net, Path: path}})
+	return b.run(actions.AddNetns(name))
 }
 
 // startKeeper starts the keeper: in a mount namespace of its own, a peer

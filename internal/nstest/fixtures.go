@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nsdive/nsdive/internal/nsfile"
+	"golang.org/x/sys/unix"
 )
 
 // Nested is a process in new namespaces of all eight types: unshare, which
@@ -78,19 +80,19 @@ func (n *Nested) Lowest(typ string) int {
 }
 
 // AddNetns creates a network namespace bound at /run/netns/name; the
-// cleanup deletes it and checks it is gone.
+// cleanup deletes it and checks it is gone. It runs nsdive's own code for
+// it (internal/nsfile), which persist, release and the lab run too.
 //
 // Equivalent to: ip netns add NAME; ip netns del NAME
-//
-// It runs those tools, as tests may; the lab (nsdive demo) builds the
-// same with nsdive's actions, over internal/sandbox.
 func AddNetns(t testing.TB, name string) ID {
 	t.Helper()
-	Run(t, "ip", "netns", "add", name)
-	path := "/run/netns/" + name
+	path := nsfile.NetnsDir + "/" + name
+	if err := nsfile.AddNetns(path); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
-		if out, err := exec.Command("ip", "netns", "del", name).CombinedOutput(); err != nil {
-			t.Errorf("ip netns del %s: %v\n%s", name, err, out)
+		if err := nsfile.DeleteNetns(path); err != nil {
+			t.Error(err)
 		}
 		CheckUnmounted(t, path)
 	})
@@ -129,17 +131,20 @@ func BindNamespace(t testing.TB, nsPath string) string {
 //
 // Equivalent to: ip netns add NAME; sh -c 'exec 3</run/netns/NAME; exec sleep 1000' & ip netns del NAME
 //
-// It runs those tools, as tests may; the lab (nsdive demo) builds the
-// same with nsdive's actions, over internal/sandbox.
+// The namespace is made and deleted by nsdive's own code, as AddNetns.
 func StartFDHeldPersisted(t testing.TB, name string) (ID, int) {
 	t.Helper()
-	Run(t, "ip", "netns", "add", name)
-	path := "/run/netns/" + name
+	path := nsfile.NetnsDir + "/" + name
+	if err := nsfile.AddNetns(path); err != nil {
+		t.Fatal(err)
+	}
 	id := MustIDAt(t, path)
 	deleted := false
 	t.Cleanup(func() {
 		if !deleted {
-			Run(t, "ip", "netns", "del", name)
+			if err := nsfile.DeleteNetns(path); err != nil {
+				t.Error(err)
+			}
 		}
 		CheckUnmounted(t, path)
 	})
@@ -148,34 +153,33 @@ func StartFDHeldPersisted(t testing.TB, name string) (ID, int) {
 		target, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/3", holder.PID()))
 		return target == path && Comm(holder.PID()) == "sleep"
 	})
-	Run(t, "ip", "netns", "del", name)
+	if err := nsfile.DeleteNetns(path); err != nil {
+		t.Fatal(err)
+	}
 	deleted = true
 	return id, holder.PID()
 }
 
 // StartFDHeld leaves a network namespace held only by descriptor 3 of a
-// sleep: unshare --net sleep creates it, a second process opens it, and
-// the first is killed. It returns the namespace and the holder's pid.
+// sleep: nsdive's own code makes it on a thread that ends (nsfile.New, as
+// the lab's keeper holds its uts namespace), and the sleep inherits the
+// descriptor. It returns the namespace and the holder's pid.
 //
 // Equivalent to: unshare --net sleep 1000 & sh -c 'exec 3</proc/PID/ns/net; exec sleep 1000' & kill -KILL PID
-//
-// It runs those tools, as tests may; the lab (nsdive demo) builds the
-// same with nsdive's actions, over internal/sandbox.
 func StartFDHeld(t testing.TB) (ID, int) {
 	t.Helper()
-	self := MustIDAt(t, "/proc/self/ns/net")
-	creator := Start(t, "unshare", "--net", "sleep", "1000")
-	var id ID
-	creator.WaitUntil(t, "unshare to exec sleep in a new net namespace", func() bool {
-		id = IDOf(creator.PID(), "net")
-		return Comm(creator.PID()) == "sleep" && !id.IsZero() && id != self
-	})
-	holder := Start(t, "sh", "-c", fmt.Sprintf("exec 3</proc/%d/ns/net && exec sleep 1000", creator.PID()))
+	fd, err := nsfile.New(unix.CLONE_NEWNET, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	netns := os.NewFile(uintptr(fd), "netns")
+	defer netns.Close()
+	id := MustIDAt(t, fmt.Sprintf("/proc/self/fd/%d", fd))
+	holder := StartWith(t, []*os.File{netns}, "sleep", "1000")
 	want := fmt.Sprintf("net:[%d]", id.Ino)
-	holder.WaitUntil(t, "the holder to open "+want+" as fd 3 and exec sleep", func() bool {
+	holder.WaitUntil(t, "sleep to hold "+want+" as fd 3", func() bool {
 		target, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/3", holder.PID()))
 		return target == want && Comm(holder.PID()) == "sleep"
 	})
-	creator.Kill(t)
 	return id, holder.PID()
 }

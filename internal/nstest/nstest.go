@@ -69,6 +69,13 @@ type Process struct {
 // does not wait for the process to be ready: see WaitUntil.
 func Start(t testing.TB, args ...string) *Process {
 	t.Helper()
+	return StartWith(t, nil, args...)
+}
+
+// StartWith is Start with the files of extra open in the process, from
+// descriptor 3 on.
+func StartWith(t testing.TB, extra []*os.File, args ...string) *Process {
+	t.Helper()
 	stderrPath := filepath.Join(t.TempDir(), "stderr")
 	stderr, err := os.Create(stderrPath)
 	if err != nil {
@@ -77,6 +84,7 @@ func Start(t testing.TB, args ...string) *Process {
 	defer stderr.Close()
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stderr = stderr
+	cmd.ExtraFiles = extra
 	p, err := owner.Start(cmd)
 	if err != nil {
 		t.Fatal(err)
