@@ -25,8 +25,10 @@ type MountedElsewhere struct {
 //
 // Equivalent to: touch FILE; unshare --mount --propagation private sh -c 'unshare --net=FILE true && exec sleep 1000'
 //
-// It runs those tools, as tests may; the lab (nsdive demo) builds the
-// same with nsdive's actions, over internal/sandbox.
+// It runs unshare, as tests may: the namespaces are a process's, made by
+// clone or unshare in that process, and the lab's processes in new
+// namespaces are nsdive re-executed (internal/child), which a test binary
+// is not. The bind mount is the kind internal/nsfile makes.
 func StartMountedElsewhere(t testing.TB) *MountedElsewhere {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "netns")

@@ -36,8 +36,10 @@ const (
 //
 // Equivalent to: unshare --user --map-root-user --pid --fork --mount --net --uts --ipc --cgroup --time --monotonic 100 --boottime 200 --mount-proc sh -c 'hostname nsdive-t && exec sleep 1000'
 //
-// It runs those tools, as tests may; the lab (nsdive demo) builds the
-// same with nsdive's actions, over internal/sandbox.
+// It runs unshare, as tests may: the namespaces are a process's, made by
+// clone or unshare in that process, and the lab's processes in new
+// namespaces are nsdive re-executed (internal/child), which a test binary
+// is not; nsdive unshare's own tests cover that path.
 func StartNested(t testing.TB) *Nested {
 	t.Helper()
 	p := Start(t, "unshare", "--user", "--map-root-user", "--pid", "--fork",
