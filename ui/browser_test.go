@@ -48,8 +48,8 @@ func newTestBrowser(w *world, width, height int) *browser {
 	return b
 }
 
-// press sends the browser keys by name: "down", "tab", "enter", or text.
-func press(b *browser, keys ...string) {
+// press sends a page keys by name: "down", "tab", "enter", or text.
+func press(b interface{ Update(tea.Msg) tea.Cmd }, keys ...string) {
 	for _, k := range keys {
 		var msg tea.KeyPressMsg
 		switch k {

@@ -6,34 +6,10 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nsdive/nsdive/inspect"
 )
-
-// pressNet sends keys to the network page: named ones, or text typed.
-func pressNet(p *netPage, keys ...string) {
-	for _, k := range keys {
-		var msg tea.KeyPressMsg
-		switch k {
-		case "down":
-			msg = tea.KeyPressMsg{Code: tea.KeyDown}
-		case "enter":
-			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
-		case "backspace":
-			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
-		default:
-			for _, r := range k {
-				p.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-			}
-			continue
-		}
-		p.Update(msg)
-	}
-}
 
 // shownNamespaces lists the namespaces the page draws, in order: with a
 // row of their own, or as the far end of a link.
@@ -64,7 +40,7 @@ func TestNetPageVanishedFades(t *testing.T) {
 	c.world = netFixtureWorld()
 	p := newNetPage(c, netBlue)
 	p.SetSize(200, 50)
-	pressNet(p, "down")
+	press(p, "down")
 	if r := p.topo.rows[p.cursor]; r.kind != netRowLink || r.farNS.ID != netRed {
 		t.Fatalf("focus on blue: row %+v, want blue's link to red", r)
 	}
@@ -140,7 +116,7 @@ func TestNetPageFilter(t *testing.T) {
 		{"docker0", []inspect.NamespaceID{netHost}},
 		{fmt.Sprint(netLonely.Ino), []inspect.NamespaceID{netLonely}},
 	} {
-		pressNet(p, "/", tt.query)
+		press(p, "/", tt.query)
 		if !p.Typing() {
 			t.Fatalf("%q: the filter is not being typed", tt.query)
 		}
@@ -148,7 +124,7 @@ func TestNetPageFilter(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(tt.want) || p.matches != len(tt.want) {
 			t.Errorf("/%s shows %v (%d matches), want %v", tt.query, got, p.matches, tt.want)
 		}
-		pressNet(p, "enter")
+		press(p, "enter")
 		if p.Typing() || p.filter.text != tt.query {
 			t.Errorf("/%s, enter: typing %v, text %q; want the filter kept", tt.query, p.Typing(), p.filter.text)
 		}
@@ -157,7 +133,7 @@ func TestNetPageFilter(t *testing.T) {
 		}
 	}
 
-	pressNet(p, "/", "postgres", "enter")
+	press(p, "/", "postgres", "enter")
 	var eth0 *netRow
 	for i, r := range p.topo.rows {
 		if r.ifc != nil && r.ns.ID == netDB && r.ifc.Name == "eth0" {

@@ -105,7 +105,7 @@ func TestNetPageLiveVanishes(t *testing.T) {
 	c.world = newWorld(scan(), 0)
 	p := newNetPage(c, inspect.NamespaceID{})
 	p.SetSize(200, 30)
-	pressNet(p, "/", name, "enter")
+	press(p, "/", name, "enter")
 	view := ansi.Strip(p.View())
 	if p.matches != 1 || !strings.Contains(view, "▸ "+name+" ") && !strings.Contains(view, "▸   "+name+" ") {
 		t.Fatalf("/%s: %d matches, want %s selected:\n%s", name, p.matches, name, view)
