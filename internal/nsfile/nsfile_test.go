@@ -44,11 +44,19 @@ func TestAddAndDeleteNetns(t *testing.T) {
 		t.Errorf("NS_GET_NSTYPE of %s = %#x, %v; want CLONE_NEWNET", path, kind, err)
 	}
 	id := nstest.MustIDAt(t, path)
-	tasks, _ := os.ReadDir("/proc/self/task")
-	for _, task := range tasks {
-		if nstest.IDAt("/proc/self/task/"+task.Name()+"/ns/net") == id {
-			t.Errorf("thread %s is in the new namespace", task.Name())
+	// The thread that made it is thrown away: it may take a moment to end.
+	var inside []string
+	if !nstest.Poll(func() bool {
+		inside = inside[:0]
+		tasks, _ := os.ReadDir("/proc/self/task")
+		for _, task := range tasks {
+			if nstest.IDAt("/proc/self/task/"+task.Name()+"/ns/net") == id {
+				inside = append(inside, task.Name())
+			}
 		}
+		return len(inside) == 0
+	}) {
+		t.Errorf("threads %v stay in the new namespace", inside)
 	}
 	if out, err := exec.Command("ip", "netns", "list").Output(); err != nil || !strings.Contains(string(out), name) {
 		t.Errorf("ip netns list: %v\n%s\nwant %s in it", err, out, name)
