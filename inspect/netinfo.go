@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 
+	"github.com/nsdive/nsdive/internal/inside"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -24,7 +25,7 @@ const dumpAttempts = 3
 //
 // Equivalent to: ip -n NS -d -s link show; ip -n NS addr show; ip -n NS route show; ip -n NS -6 route show
 func readNet(join joinFunc, nsPath string) (*NetInfo, error) {
-	h, err := netHandle(join, nsPath)
+	h, err := inside.NetHandleVia(join, nsPath)
 	if err != nil {
 		return nil, err
 	}
@@ -292,24 +293,7 @@ func (f *peerFinder) handleIn(id NamespaceID) (*netlink.Handle, error) {
 	if !ok {
 		return nil, fmt.Errorf("resolve veth peers of net namespace %s: no path to it", id)
 	}
-	return netHandle(f.join, path)
-}
-
-// netHandle opens a netlink socket inside the network namespace at nsPath
-// through join; the socket stays in that namespace whichever thread uses
-// it.
-//
-// Equivalent to: ip -n NS ... (ip -netns opens its socket the same way)
-func netHandle(join joinFunc, nsPath string) (*netlink.Handle, error) {
-	var h *netlink.Handle
-	err := join(nsPath, func() error {
-		var err error
-		if h, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
-			return fmt.Errorf("open netlink socket in %s: %w", nsPath, err)
-		}
-		return nil
-	})
-	return h, err
+	return inside.NetHandleVia(f.join, path)
 }
 
 // nsidOf returns the netnsid of namespace cand as seen through from, the

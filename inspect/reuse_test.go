@@ -55,6 +55,24 @@ func (f fakeTask) write(t *testing.T, root string) {
 	}
 }
 
+// rewrite rewrites t's schedstat, net link and command line in its
+// directory, which keeps its inode: the same task, changed.
+func (f fakeTask) rewrite(t *testing.T, root string) {
+	t.Helper()
+	dir := filepath.Join(root, fmt.Sprint(f.pid))
+	link := filepath.Join(dir, "ns", "net")
+	for _, err := range []error{
+		os.WriteFile(filepath.Join(dir, "schedstat"), []byte(f.sched), 0o644),
+		os.Remove(link),
+		os.Symlink(fmt.Sprintf("net:[%d]", f.net), link),
+		os.WriteFile(filepath.Join(dir, "cmdline"), []byte(f.cmdline+"\x00"), 0o644),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestRescanTakesOnlyUntouchedTasks scans a /proc tree built here twice
 // with one Rescanner. Between the scans every task's net link and command
 // line change, as they cannot on a real kernel without the task running;
@@ -91,49 +109,17 @@ func TestRescanTakesOnlyUntouchedTasks(t *testing.T) {
 		t.Fatalf("the first scan recorded pids %v, want %v (single-threaded, not running, schedstat kept)", recorded, want)
 	}
 
-	changed := map[int]func(*fakeTask){
-		20: func(f *fakeTask) {}, // untouched: its record holds
-		21: func(f *fakeTask) { f.sched = "5100 10 4\n" },
-		22: func(f *fakeTask) { f.start = 200 }, // a new process, same pid and schedstat
-		23: func(f *fakeTask) {},
-		24: func(f *fakeTask) {},
-		25: func(f *fakeTask) {},
-	}
 	for _, f := range tasks {
 		f.net, f.cmdline = 4026532200, "after"
-		changed[f.pid](&f)
-		if f.pid == 20 {
-			// The same directory: only what a running task would change.
-			dir := filepath.Join(root, "20")
-			if err := os.Remove(filepath.Join(dir, "ns", "net")); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Symlink("net:[4026532200]", filepath.Join(dir, "ns", "net")); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "cmdline"), []byte("after\x00"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+		switch f.pid {
+		case 21:
+			f.sched = "5100 10 4\n" // it ran
+		case 22:
+			f.start = 200 // a new process, same pid and schedstat
+			f.write(t, root)
 			continue
 		}
-		if f.pid == 21 || f.pid > 22 {
-			// The same directory, rewritten in place.
-			dir := filepath.Join(root, fmt.Sprint(f.pid))
-			if err := os.WriteFile(filepath.Join(dir, "schedstat"), []byte(f.sched), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Remove(filepath.Join(dir, "ns", "net")); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Symlink("net:[4026532200]", filepath.Join(dir, "ns", "net")); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "cmdline"), []byte("after\x00"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		f.write(t, root)
+		f.rewrite(t, root)
 	}
 	snap, err := r.Scan(t.Context())
 	if err != nil {

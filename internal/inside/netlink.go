@@ -16,8 +16,17 @@ import (
 //
 // Equivalent to: ip -n NS ... (ip -netns opens its socket the same way)
 func NetHandle(nsPath string) (*netlink.Handle, error) {
+	return NetHandleVia(func(nsPath string, fn func() error) error {
+		return Run(nsPath, unix.CLONE_NEWNET, fn)
+	}, nsPath)
+}
+
+// NetHandleVia is NetHandle with the socket created in fn run by join,
+// which runs it on a thread that has joined the namespace at nsPath: a
+// Visit's join, for a scan that reads many namespaces.
+func NetHandleVia(join func(nsPath string, fn func() error) error, nsPath string) (*netlink.Handle, error) {
 	var h *netlink.Handle
-	err := Run(nsPath, unix.CLONE_NEWNET, func() error {
+	err := join(nsPath, func() error {
 		var err error
 		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
 		if err != nil {

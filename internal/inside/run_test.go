@@ -68,17 +68,21 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
+// joinable are the namespace types a thread of this program can join, by
+// their /proc link name.
+var joinable = []struct {
+	name   string
+	nstype int
+}{
+	{"uts", unix.CLONE_NEWUTS}, {"ipc", unix.CLONE_NEWIPC},
+	{"net", unix.CLONE_NEWNET}, {"cgroup", unix.CLONE_NEWCGROUP},
+	{"mnt", unix.CLONE_NEWNS},
+}
+
 func TestRunThreadJoinsAndIsDiscarded(t *testing.T) {
 	nstest.RequireRoot(t)
 	pid := startIn(t, "--uts", "--ipc", "--net", "--cgroup", "--mount")
-	for _, tt := range []struct {
-		name   string
-		nstype int
-	}{
-		{"uts", unix.CLONE_NEWUTS}, {"ipc", unix.CLONE_NEWIPC},
-		{"net", unix.CLONE_NEWNET}, {"cgroup", unix.CLONE_NEWCGROUP},
-		{"mnt", unix.CLONE_NEWNS},
-	} {
+	for _, tt := range joinable {
 		t.Run(tt.name, func(t *testing.T) {
 			nsPath := fmt.Sprintf("/proc/%d/ns/%s", pid, tt.name)
 			want, err := os.Readlink(nsPath)

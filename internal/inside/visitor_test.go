@@ -31,14 +31,7 @@ func TestVisitHopsOnOneThread(t *testing.T) {
 	flags := []string{"--uts", "--ipc", "--net", "--cgroup", "--mount"}
 	pids := []int{startIn(t, flags...), startIn(t, flags...), os.Getpid()}
 	errDone := errors.New("done")
-	for _, tt := range []struct {
-		name   string
-		nstype int
-	}{
-		{"uts", unix.CLONE_NEWUTS}, {"ipc", unix.CLONE_NEWIPC},
-		{"net", unix.CLONE_NEWNET}, {"cgroup", unix.CLONE_NEWCGROUP},
-		{"mnt", unix.CLONE_NEWNS},
-	} {
+	for _, tt := range joinable {
 		t.Run(tt.name, func(t *testing.T) {
 			want := make(map[int]string)
 			for _, pid := range pids {
